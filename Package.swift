@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "PruneKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "PruneKit", targets: ["PruneKit"]),
+        .executable(name: "report", targets: ["report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // MARK: - C shims
+
+        /// Hot numeric kernels (GEMM) with per-function AVX2/FMA, NEON and portable paths,
+        /// chosen at run time from the CPU's features.
+        .target(name: "_PruneKitKernels"),
+        /// zlib, for gzip-compressed IDX files and model-size measurements.
+        .systemLibrary(
+            name: "_CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: - Library
+
+        .target(
+            name: "PruneKit",
+            dependencies: [
+                "_PruneKitKernels",
+                "_CZlib",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Resources/mnist-5k")]
+        ),
+
+        // MARK: - Executables
+
+        .executableTarget(
+            name: "report",
+            dependencies: [
+                "PruneKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: ["PruneKit", "_PruneKitKernels"],
+            path: "Benchmarks/bench"
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(
+            name: "PruneKitTests",
+            dependencies: ["PruneKit", "_PruneKitKernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+    ]
+)
