@@ -1,0 +1,214 @@
+/// A 2-D convolution with `valid` padding and stride 1, as Keras's `Conv2D(filters, kernel_size)`.
+///
+/// `output[n, y, x, f] = activation(bias[f] + Σ kernel[i, j, c, f] · input[n, y + i, x + j, c])`
+/// over the kernel window `i < kh`, `j < kw` and input channels `c`. The kernel is stored
+/// `[kh, kw, inputChannels, filters]` as in TensorFlow.
+///
+/// Computed as im2col + GEMM: each output pixel's receptive field becomes one row of a patch matrix,
+/// multiplied by the kernel seen as a `(kh·kw·inputChannels) × filters` matrix. Batches are cut into
+/// chunks of samples whose patch matrix stays near 1 MiB, so it is built in cache, and chunks run on
+/// all cores.
+public struct Conv2D: Layer {
+    /// The number of output channels.
+    public let filters: Int
+    /// The kernel window, `(height, width)`.
+    public let kernelSize: (height: Int, width: Int)
+    /// The activation applied to the output.
+    public let activation: Activation
+    public var parameters: [Tensor] = []
+
+    /// Creates a convolution with a square `kernelSize × kernelSize` window.
+    public init(filters: Int, kernelSize: Int, activation: Activation = .linear) {
+        self.init(filters: filters, kernelSize: (kernelSize, kernelSize), activation: activation)
+    }
+
+    /// Creates a convolution with a `height × width` window.
+    public init(filters: Int, kernelSize: (height: Int, width: Int), activation: Activation = .linear) {
+        precondition(filters > 0 && kernelSize.height > 0 && kernelSize.width > 0,
+                     "Conv2D needs positive filters and kernel size")
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.activation = activation
+    }
+
+    public var typeName: String { "Conv2D" }
+    public var namePrefix: String { "conv2d" }
+    public var parameterNames: [String] { ["kernel", "bias"] }
+
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        guard inputShape.count == 3 else {
+            throw .incompatibleShape(layer: typeName, inputShape: inputShape, reason: "expects [height, width, channels]")
+        }
+        let height = inputShape[0] - kernelSize.height + 1, width = inputShape[1] - kernelSize.width + 1
+        guard height > 0, width > 0 else {
+            throw .incompatibleShape(layer: typeName, inputShape: inputShape,
+                                     reason: "smaller than the \(kernelSize.height)×\(kernelSize.width) kernel")
+        }
+        return [height, width, filters]
+    }
+
+    public mutating func build(inputShape: [Int], generator: inout SplitMix64) {
+        let shape = [kernelSize.height, kernelSize.width, inputShape[2], filters]
+        parameters = [GlorotUniform(kernelShape: shape).kernel(shape: shape, generator: &generator),
+                      Tensor(zeros: [filters])]
+    }
+
+    public func forward(_ pass: ForwardPass) {
+        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+        let kernel = parameters[0].scalars, bias = parameters[1].scalars
+        let chunks = geometry.chunks(batchSize: pass.batchSize)
+        kernel.withUnsafeBufferPointer { kernel in
+            bias.withUnsafeBufferPointer { bias in
+                Parallel.forEach(chunks.count) { index in
+                    let samples = chunks[index]
+                    let rows = samples.count * geometry.outputPixels
+                    let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
+                    defer { patches.deallocate() }
+                    geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
+                    let output = pass.output.baseAddress! + samples.lowerBound * geometry.outputPixels * filters
+                    matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
+                                   MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
+                                   into: output)
+                    addBias(bias.baseAddress!, to: output, rows: rows, width: filters)
+                    if let logits = pass.preActivation {
+                        (logits.baseAddress! + samples.lowerBound * geometry.outputPixels * filters)
+                            .update(from: output, count: rows * filters)
+                    }
+                    activation.apply(output, rows: rows, width: filters)
+                }
+            }
+        }
+    }
+
+    public func backward(_ pass: BackwardPass) {
+        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+        let kernelCount = geometry.patchSize * filters
+        let chunks = geometry.chunks(batchSize: pass.batchSize)
+        // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
+        var partials = [Float](repeating: 0, count: chunks.count * (kernelCount + filters))
+        let kernel = parameters[0].scalars
+        kernel.withUnsafeBufferPointer { kernel in
+            partials.withUnsafeMutableBufferPointer { partials in
+                Parallel.forEach(chunks.count) { index in
+                    let samples = chunks[index]
+                    let rows = samples.count * geometry.outputPixels
+                    let gradient = pass.outputGradient.baseAddress! + samples.lowerBound * geometry.outputPixels * filters
+                    let output = pass.output.baseAddress! + samples.lowerBound * geometry.outputPixels * filters
+                    if !pass.gradientIsPreActivation {
+                        activation.backpropagate(gradient, output: output, rows: rows, width: filters)
+                    }
+                    let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
+                    sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
+                    let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
+                    defer { patches.deallocate() }
+                    geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
+                    matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
+                                   MatrixView(gradient, rows: rows, columns: filters),
+                                   into: partialKernel)
+                    guard let inputGradient = pass.inputGradient else { return }
+                    matrixMultiply(MatrixView(gradient, rows: rows, columns: filters),
+                                   MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
+                                   transposeB: true, into: patches)
+                    geometry.col2im(patches, samples: samples, into: inputGradient.baseAddress!)
+                }
+                sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,
+                            into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
+            }
+        }
+    }
+}
+
+extension Conv2D {
+    /// Index arithmetic of a valid, stride-1 convolution.
+    struct Geometry {
+        let inputHeight: Int, inputWidth: Int, channels: Int
+        let outputHeight: Int, outputWidth: Int
+        let kernelHeight: Int, kernelWidth: Int
+
+        init(inputShape: [Int], outputShape: [Int], kernelSize: (height: Int, width: Int)) {
+            (inputHeight, inputWidth, channels) = (inputShape[0], inputShape[1], inputShape[2])
+            (outputHeight, outputWidth) = (outputShape[0], outputShape[1])
+            (kernelHeight, kernelWidth) = kernelSize
+        }
+
+        var outputPixels: Int { outputHeight * outputWidth }
+        /// Values in one receptive field: one row of the patch matrix.
+        var patchSize: Int { kernelHeight * kernelWidth * channels }
+        var inputSize: Int { inputHeight * inputWidth * channels }
+
+        /// Sample ranges whose patch matrices hold about 2¹⁸ floats (1 MiB).
+        func chunks(batchSize: Int) -> [Range<Int>] {
+            Parallel.ranges(batchSize, size: max(1, (1 << 18) / (outputPixels * patchSize)))
+        }
+
+        /// Copies each receptive field of the samples into one row of `patches`.
+        func im2col(_ input: UnsafePointer<Float>, samples: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
+            let span = kernelWidth * channels
+            var row = patches
+            for sample in samples {
+                let image = input + sample * inputSize
+                for y in 0 ..< outputHeight {
+                    for x in 0 ..< outputWidth {
+                        for i in 0 ..< kernelHeight {
+                            row.update(from: image + ((y + i) * inputWidth + x) * channels, count: span)
+                            row += span
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Adds each row of `patches` back onto the input positions it was copied from (the adjoint of
+        /// ``im2col(_:samples:into:)``), overwriting the samples' part of `inputGradient`.
+        func col2im(_ patches: UnsafePointer<Float>, samples: Range<Int>, into inputGradient: UnsafeMutablePointer<Float>) {
+            let span = kernelWidth * channels
+            (inputGradient + samples.lowerBound * inputSize).initialize(repeating: 0, count: samples.count * inputSize)
+            var row = patches
+            for sample in samples {
+                let image = inputGradient + sample * inputSize
+                for y in 0 ..< outputHeight {
+                    for x in 0 ..< outputWidth {
+                        for i in 0 ..< kernelHeight {
+                            let target = image + ((y + i) * inputWidth + x) * channels
+                            for j in 0 ..< span { target[j] += row[j] }
+                            row += span
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adds `bias` to each of `rows` rows of `width` values.
+@inline(__always)
+func addBias(_ bias: UnsafePointer<Float>, to values: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    for row in 0 ..< rows {
+        let v = values + row * width
+        for j in 0 ..< width { v[j] += bias[j] }
+    }
+}
+
+/// Writes the column sums of `rows × width` values into `sums`.
+@inline(__always)
+func sumRows(_ values: UnsafePointer<Float>, rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>) {
+    sums.initialize(repeating: 0, count: width)
+    for row in 0 ..< rows {
+        let v = values + row * width
+        for j in 0 ..< width { sums[j] += v[j] }
+    }
+}
+
+/// Adds up `count` blocks of per-chunk partial sums laid `stride` apart, in block order, and writes
+/// each `(offset, destination)` slice of the total to its destination.
+func sumPartials(_ partials: UnsafePointer<Float>, count: Int, stride: Int,
+                 into destinations: [(offset: Int, buffer: UnsafeMutableBufferPointer<Float>)]) {
+    for (offset, buffer) in destinations {
+        let out = buffer.baseAddress!
+        out.update(from: partials + offset, count: buffer.count)
+        for block in 1 ..< max(count, 1) {
+            let part = partials + block * stride + offset
+            for j in 0 ..< buffer.count { out[j] += part[j] }
+        }
+    }
+}

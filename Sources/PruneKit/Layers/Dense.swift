@@ -1,0 +1,90 @@
+/// A fully connected layer, as Keras's `Dense(units)`:
+/// `output[n, u] = activation(bias[u] + Σᵢ input[n, i] · kernel[i, u])`.
+///
+/// The kernel is stored `[inputs, units]` as in TensorFlow. Rows of the batch (forward) and rows of
+/// the kernel gradient (backward) are split into fixed blocks that run on all cores.
+public struct Dense: Layer {
+    /// The number of outputs.
+    public let units: Int
+    /// The activation applied to the output.
+    public let activation: Activation
+    public var parameters: [Tensor] = []
+
+    /// Creates a dense layer with `units` outputs.
+    public init(_ units: Int, activation: Activation = .linear) {
+        precondition(units > 0, "Dense needs at least one unit")
+        self.units = units
+        self.activation = activation
+    }
+
+    public var typeName: String { "Dense" }
+    public var namePrefix: String { "dense" }
+    public var parameterNames: [String] { ["kernel", "bias"] }
+
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        guard inputShape.count == 1 else {
+            throw .incompatibleShape(layer: typeName, inputShape: inputShape, reason: "expects a flat [features] input; add Flatten() first")
+        }
+        return [units]
+    }
+
+    public mutating func build(inputShape: [Int], generator: inout SplitMix64) {
+        let shape = [inputShape[0], units]
+        parameters = [GlorotUniform(kernelShape: shape).kernel(shape: shape, generator: &generator),
+                      Tensor(zeros: [units])]
+    }
+
+    /// Rows of work per parallel piece.
+    private static let blockRows = 64
+
+    public func forward(_ pass: ForwardPass) {
+        let inputs = pass.inputShape[0]
+        let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            parameters[1].scalars.withUnsafeBufferPointer { bias in
+                Parallel.forEach(blocks.count) { index in
+                    let rows = blocks[index]
+                    let output = pass.output.baseAddress! + rows.lowerBound * units
+                    matrixMultiply(MatrixView(pass.input.baseAddress! + rows.lowerBound * inputs, rows: rows.count, columns: inputs),
+                                   MatrixView(kernel.baseAddress!, rows: inputs, columns: units),
+                                   into: output)
+                    addBias(bias.baseAddress!, to: output, rows: rows.count, width: units)
+                    if let logits = pass.preActivation {
+                        (logits.baseAddress! + rows.lowerBound * units).update(from: output, count: rows.count * units)
+                    }
+                    activation.apply(output, rows: rows.count, width: units)
+                }
+            }
+        }
+    }
+
+    public func backward(_ pass: BackwardPass) {
+        let inputs = pass.inputShape[0], batch = pass.batchSize
+        let gradient = pass.outputGradient.baseAddress!
+        if !pass.gradientIsPreActivation {
+            activation.backpropagate(gradient, output: pass.output.baseAddress!, rows: batch, width: units)
+        }
+        sumRows(gradient, rows: batch, width: units, into: pass.parameterGradients[1].baseAddress!)
+        let kernelBlocks = Parallel.ranges(inputs, size: Self.blockRows)
+        let batchBlocks = Parallel.ranges(batch, size: Self.blockRows)
+        let inputGradientPieces = pass.inputGradient == nil ? 0 : batchBlocks.count
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            Parallel.forEach(kernelBlocks.count + inputGradientPieces) { index in
+                if index < kernelBlocks.count {
+                    // kernelGradient[rows, :] = input[:, rows]ᵀ · gradient
+                    let rows = kernelBlocks[index]
+                    matrixMultiply(MatrixView(pass.input.baseAddress! + rows.lowerBound, rows: batch, columns: rows.count, stride: inputs),
+                                   transposeA: true,
+                                   MatrixView(gradient, rows: batch, columns: units),
+                                   into: pass.parameterGradients[0].baseAddress! + rows.lowerBound * units)
+                } else {
+                    // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
+                    let rows = batchBlocks[index - kernelBlocks.count]
+                    matrixMultiply(MatrixView(gradient + rows.lowerBound * units, rows: rows.count, columns: units),
+                                   MatrixView(kernel.baseAddress!, rows: inputs, columns: units), transposeB: true,
+                                   into: pass.inputGradient!.baseAddress! + rows.lowerBound * inputs)
+                }
+            }
+        }
+    }
+}

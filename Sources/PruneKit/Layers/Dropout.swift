@@ -1,0 +1,50 @@
+/// Inverted dropout, as Keras's `Dropout(rate)`: while training, each value is zeroed with
+/// probability `rate` and the survivors are scaled by `1 / (1 − rate)`; at inference it is the identity.
+///
+/// The keep decision of value `i` is `uniform(mix(key + i)) ≥ rate`, a counter-based draw from the
+/// batch's random key, so it is the same on any number of threads and is recomputed in the backward
+/// pass instead of being stored.
+public struct Dropout: Layer {
+    /// The fraction of values dropped, in [0, 1).
+    public let rate: Float
+
+    /// Creates a dropout layer that drops the fraction `rate` of its inputs while training.
+    public init(_ rate: Float) {
+        precondition(rate >= 0 && rate < 1, "Dropout rate must be in [0, 1), got \(rate)")
+        self.rate = rate
+    }
+
+    public var typeName: String { "Dropout" }
+    public var namePrefix: String { "dropout" }
+
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] { inputShape }
+
+    /// Values per parallel piece.
+    private static let blockSize = 1 << 16
+
+    public func forward(_ pass: ForwardPass) {
+        guard pass.training, rate > 0 else {
+            pass.output.baseAddress!.update(from: pass.input.baseAddress!, count: pass.output.count)
+            return
+        }
+        scale(pass.input.baseAddress!, into: pass.output.baseAddress!, count: pass.output.count, key: pass.randomKey)
+    }
+
+    public func backward(_ pass: BackwardPass) {
+        guard let inputGradient = pass.inputGradient else { return }
+        scale(pass.outputGradient.baseAddress!, into: inputGradient.baseAddress!, count: inputGradient.count,
+              key: pass.randomKey)
+    }
+
+    /// `destination[i] = source[i] · (kept(i) ? 1 / (1 − rate) : 0)`.
+    private func scale(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, key: UInt64) {
+        let keptScale = 1 / (1 - rate), rate = self.rate
+        let blocks = Parallel.ranges(count, size: Self.blockSize)
+        Parallel.forEach(blocks.count) { index in
+            for i in blocks[index] {
+                let kept = SplitMix64.unitFloat(SplitMix64.mix(key &+ UInt64(i))) >= rate
+                destination[i] = kept ? source[i] * keptScale : 0
+            }
+        }
+    }
+}

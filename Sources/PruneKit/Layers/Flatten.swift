@@ -1,0 +1,21 @@
+/// Flattens each sample to one dimension, as Keras's `Flatten()`; channels-last order is kept, so
+/// the following Dense kernel lines up with Keras's.
+public struct Flatten: Layer {
+    public init() {}
+
+    public var typeName: String { "Flatten" }
+    public var namePrefix: String { "flatten" }
+
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        [inputShape.reduce(1, *)]
+    }
+
+    public func forward(_ pass: ForwardPass) {
+        pass.output.baseAddress!.update(from: pass.input.baseAddress!, count: pass.output.count)
+    }
+
+    public func backward(_ pass: BackwardPass) {
+        guard let inputGradient = pass.inputGradient else { return }
+        inputGradient.baseAddress!.update(from: pass.outputGradient.baseAddress!, count: inputGradient.count)
+    }
+}

@@ -1,0 +1,83 @@
+/// A building block of a ``Sequential`` model.
+///
+/// Shapes are per sample and channels-last (`[height, width, channels]` for images, `[features]`
+/// after ``Flatten``); the batch dimension is handled by the model. Layers hold only their
+/// parameters: activations live in memory the model owns and reuses from batch to batch, so a layer
+/// computes straight from its input to its output in ``forward(_:)`` and back in ``backward(_:)``.
+public protocol Layer: Sendable {
+    /// The Keras class name shown in summaries, such as `"Conv2D"`.
+    var typeName: String { get }
+    /// The prefix Keras derives default layer names from, such as `"conv2d"` (`conv2d`, `conv2d_1`, …).
+    var namePrefix: String { get }
+    /// The per-sample output shape for a per-sample input shape.
+    /// - Throws: ``ModelError/incompatibleShape(layer:inputShape:reason:)`` when the layer cannot take that input.
+    func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int]
+    /// The trainable parameters, in Keras order (`[kernel, bias]`); empty until built.
+    var parameters: [Tensor] { get set }
+    /// Names of ``parameters`` in the same order, as Keras names them (`"kernel"`, `"bias"`).
+    var parameterNames: [String] { get }
+    /// The activation the layer applies to its output (`.linear` for layers without one).
+    var activation: Activation { get }
+    /// Creates the parameters for an input shape with Keras's initialisers.
+    mutating func build(inputShape: [Int], generator: inout SplitMix64)
+    /// Computes the output of a batch.
+    func forward(_ pass: ForwardPass)
+    /// Computes the gradient of the loss with respect to the input and to each parameter.
+    func backward(_ pass: BackwardPass)
+}
+
+extension Layer {
+    public var parameters: [Tensor] { get { [] } set {} }
+    public var parameterNames: [String] { [] }
+    public var activation: Activation { .linear }
+    public mutating func build(inputShape: [Int], generator: inout SplitMix64) {}
+    /// The number of trainable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+}
+
+/// What a layer reads and writes to compute one batch's output.
+public struct ForwardPass {
+    /// The number of samples in the batch.
+    public let batchSize: Int
+    /// Per-sample input shape.
+    public let inputShape: [Int]
+    /// Per-sample output shape.
+    public let outputShape: [Int]
+    /// `batchSize × inputShape` values.
+    public let input: UnsafeBufferPointer<Float>
+    /// `batchSize × outputShape` values to fill.
+    public let output: UnsafeMutableBufferPointer<Float>
+    /// True while training (dropout is active), false for evaluation and prediction.
+    public let training: Bool
+    /// 64 random bits for this layer and batch, for layers that draw random numbers; the same key
+    /// is given again to ``Layer/backward(_:)``.
+    public let randomKey: UInt64
+    /// Where a layer with an activation also writes its values before the activation, when the
+    /// model asks for them (the logits of a softmax output, for the fused cross-entropy); else `nil`.
+    public let preActivation: UnsafeMutableBufferPointer<Float>?
+}
+
+/// What a layer reads and writes to back-propagate one batch.
+public struct BackwardPass {
+    /// The number of samples in the batch.
+    public let batchSize: Int
+    /// Per-sample input shape.
+    public let inputShape: [Int]
+    /// Per-sample output shape.
+    public let outputShape: [Int]
+    /// The input of the forward pass.
+    public let input: UnsafeBufferPointer<Float>
+    /// The output of the forward pass.
+    public let output: UnsafeBufferPointer<Float>
+    /// The gradient of the loss with respect to the output. The layer may overwrite it.
+    public let outputGradient: UnsafeMutableBufferPointer<Float>
+    /// Where the gradient with respect to the input goes, or `nil` for the first layer (not needed).
+    public let inputGradient: UnsafeMutableBufferPointer<Float>?
+    /// Where the gradient of each parameter goes (overwritten, not accumulated), in ``Layer/parameters`` order.
+    public let parameterGradients: [UnsafeMutableBufferPointer<Float>]
+    /// The random key the forward pass was given.
+    public let randomKey: UInt64
+    /// True when ``outputGradient`` is already with respect to the pre-activation values (the
+    /// softmax + cross-entropy fusion), so the layer must not apply its activation's derivative.
+    public let gradientIsPreActivation: Bool
+}

@@ -1,0 +1,28 @@
+/// Why a model could not be built, compiled, trained or evaluated.
+public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A layer cannot take the shape the previous layer produces.
+    case incompatibleShape(layer: String, inputShape: [Int], reason: String)
+    /// The model was used before ``Sequential/compile(loss:optimizer:metrics:)``.
+    case notCompiled
+    /// The model's input shape is not known yet (give `inputShape:` or call `fit` first).
+    case notBuilt
+    /// The data does not fit the model.
+    case dataMismatch(String)
+    /// A training or evaluation argument is out of range.
+    case invalidArgument(name: String, value: String, allowed: String)
+
+    public var description: String {
+        switch self {
+        case .incompatibleShape(let layer, let inputShape, let reason):
+            return "layer \(layer) cannot take input of shape \(inputShape): \(reason)"
+        case .notCompiled:
+            return "the model must be compiled (compile(loss:optimizer:metrics:)) before training or evaluation"
+        case .notBuilt:
+            return "the model's input shape is unknown: create it with Sequential(inputShape:) or train it first"
+        case .dataMismatch(let detail):
+            return "data does not fit the model: \(detail)"
+        case .invalidArgument(let name, let value, let allowed):
+            return "invalid \(name) \(value): must be \(allowed)"
+        }
+    }
+}

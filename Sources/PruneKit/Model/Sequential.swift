@@ -1,0 +1,101 @@
+/// A stack of layers trained end to end, with Keras's `Sequential` workflow:
+/// `compile`, `fit`, `evaluate`, `predict` and `summary`.
+///
+/// ```swift
+/// var model = Sequential {
+///     Conv2D(filters: 32, kernelSize: 3, activation: .relu)
+///     MaxPool2D(poolSize: 2)
+///     Flatten()
+///     Dense(10, activation: .softmax)
+/// }
+/// model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+/// let history = try model.fit(mnist.train, batchSize: 250, epochs: 30, validationSplit: 0.2)
+/// ```
+///
+/// A model is a value: copying it copies its weights and optimizer state, and `fit` changes only
+/// the model it is called on.
+public struct Sequential: Sendable {
+    /// The layers, first to last, with their parameters.
+    public var layers: [any Layer]
+    /// Keras-style unique layer names (`conv2d`, `conv2d_1`, `dense`, …), one per layer.
+    public let layerNames: [String]
+    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:)``.
+    public let seed: UInt64
+    /// The per-sample input shape, once known.
+    public private(set) var inputShape: [Int]?
+    /// The loss set by ``compile(loss:optimizer:metrics:)``.
+    public private(set) var loss: Loss?
+    /// The metrics set by ``compile(loss:optimizer:metrics:)``.
+    public private(set) var metrics: [Metric] = []
+    /// The optimizer and its state.
+    public var optimizer: (any Optimizer)?
+
+    /// Creates a model whose weights are created when it first sees data.
+    public init(seed: UInt64 = 0, @LayerBuilder _ layers: () -> [any Layer]) {
+        self.layers = layers()
+        self.seed = seed
+        var counts: [String: Int] = [:]
+        layerNames = self.layers.map { layer in
+            let count = counts[layer.namePrefix, default: 0]
+            counts[layer.namePrefix] = count + 1
+            return count == 0 ? layer.namePrefix : "\(layer.namePrefix)_\(count)"
+        }
+    }
+
+    /// Creates a model for inputs of `inputShape` (per sample, such as `[28, 28, 1]`) and creates
+    /// its weights at once.
+    ///
+    /// - Throws: ``ModelError/incompatibleShape(layer:inputShape:reason:)`` when a layer cannot take
+    ///   the shape the previous one produces.
+    public init(inputShape: [Int], seed: UInt64 = 0, @LayerBuilder _ layers: () -> [any Layer]) throws(ModelError) {
+        self.init(seed: seed, layers)
+        try build(inputShape: inputShape)
+    }
+
+    /// Whether the weights exist.
+    public var isBuilt: Bool { inputShape != nil }
+
+    /// Creates the weights for inputs of `inputShape` with Keras's initialisers (Glorot-uniform
+    /// kernels, zero biases), drawn from ``seed``. Does nothing if already built for that shape.
+    public mutating func build(inputShape: [Int]) throws(ModelError) {
+        if let current = self.inputShape {
+            guard current == inputShape else {
+                throw .dataMismatch("the model was built for inputs \(current), got \(inputShape)")
+            }
+            return
+        }
+        var generator = SplitMix64(seed: seed)
+        var shape = inputShape
+        for index in layers.indices {
+            let next = try layers[index].outputShape(for: shape)
+            layers[index].build(inputShape: shape, generator: &generator)
+            shape = next
+        }
+        self.inputShape = inputShape
+    }
+
+    /// Sets the loss, optimizer and metrics used by `fit` and `evaluate`, as Keras's `compile`.
+    /// Compiling again replaces the optimizer and its state.
+    public mutating func compile(loss: Loss, optimizer: any Optimizer, metrics: [Metric] = []) {
+        self.loss = loss
+        self.optimizer = optimizer
+        self.metrics = metrics
+    }
+
+    /// Per-sample shapes: the input, then each layer's output.
+    func activationShapes() throws(ModelError) -> [[Int]] {
+        guard let inputShape else { throw .notBuilt }
+        var shapes = [inputShape]
+        for layer in layers { shapes.append(try layer.outputShape(for: shapes[shapes.count - 1])) }
+        return shapes
+    }
+
+    /// The per-sample output shape.
+    public var outputShape: [Int]? { try? activationShapes().last }
+
+    /// The total number of trainable scalars.
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// Whether the loss is computed from the output layer's logits (softmax + cross-entropy).
+    var fusesSoftmax: Bool { loss == .categoricalCrossentropy && layers.last?.activation == .softmax }
+}

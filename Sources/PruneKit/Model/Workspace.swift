@@ -1,0 +1,113 @@
+/// Memory for one model's activations and gradients at a given batch size, allocated once per
+/// `fit`, `evaluate` or `predict` call and reused for every batch.
+final class Workspace {
+    /// Per-sample shapes of the input and of every layer's output.
+    let shapes: [[Int]]
+    /// The largest batch the buffers hold.
+    let capacity: Int
+    /// `activations[0]` is the input batch, `activations[i + 1]` the output of layer `i`.
+    let activations: [UnsafeMutableBufferPointer<Float>]
+    /// `gradients[i]` is the gradient of the loss with respect to `activations[i]` (index 0 unused).
+    let gradients: [UnsafeMutableBufferPointer<Float>]
+    /// The output layer's values before its activation.
+    let logits: UnsafeMutableBufferPointer<Float>
+    /// One-hot targets of the batch.
+    let targets: UnsafeMutableBufferPointer<Float>
+    /// Gradients of each layer's parameters.
+    let parameterGradients: [[UnsafeMutableBufferPointer<Float>]]
+
+    init(model: Sequential, capacity: Int, training: Bool) throws(ModelError) {
+        shapes = try model.activationShapes()
+        self.capacity = capacity
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+            let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+            memory.initialize(repeating: 0)
+            return memory
+        }
+        activations = shapes.map { buffer(capacity * $0.reduce(1, *)) }
+        gradients = training ? shapes.enumerated().map { buffer($0.offset == 0 ? 0 : capacity * $0.element.reduce(1, *)) } : []
+        let classes = shapes.last!.reduce(1, *)
+        logits = buffer(capacity * classes)
+        targets = buffer(capacity * classes)
+        parameterGradients = training ? model.layers.map { $0.parameters.map { buffer($0.count) } } : []
+    }
+
+    deinit {
+        for memory in activations + gradients + parameterGradients.flatMap({ $0 }) + [logits, targets] {
+            memory.deallocate()
+        }
+    }
+
+    /// The values of activation `index` for the first `batchSize` samples.
+    func activation(_ index: Int, batchSize: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(rebasing: activations[index][0 ..< batchSize * shapes[index].reduce(1, *)])
+    }
+
+    func gradient(_ index: Int, batchSize: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(rebasing: gradients[index][0 ..< batchSize * shapes[index].reduce(1, *)])
+    }
+
+    /// Fills the input and target buffers with the samples at `indices`.
+    func load(_ data: Dataset, indices: ArraySlice<Int>) {
+        data.writeImages(at: indices, to: activations[0].baseAddress!)
+        let classes = shapes.last!.reduce(1, *)
+        let batchTargets = UnsafeMutableBufferPointer(rebasing: targets[0 ..< indices.count * classes])
+        batchTargets.initialize(repeating: 0)
+        for (row, index) in indices.enumerated() { batchTargets[row * classes + Int(data.labels[index])] = 1 }
+    }
+}
+
+extension Sequential {
+    /// The random key of layer `layer` at training step `step`: a pure function of the seed, the
+    /// step and the layer, so a resumed run draws exactly what an uninterrupted one would.
+    static func randomKey(seed: UInt64, step: Int, layer: Int) -> UInt64 {
+        SplitMix64.mix(SplitMix64.mix(seed &+ UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15) &+ UInt64(layer))
+    }
+
+    /// Runs the batch in the workspace's input buffer through every layer.
+    func forward(_ workspace: Workspace, batchSize: Int, training: Bool, seed: UInt64 = 0, step: Int = 0) {
+        let fuse = fusesSoftmax
+        for (index, layer) in layers.enumerated() {
+            let isLast = index == layers.count - 1
+            layer.forward(ForwardPass(
+                batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[index + 1],
+                input: UnsafeBufferPointer(workspace.activation(index, batchSize: batchSize)),
+                output: workspace.activation(index + 1, batchSize: batchSize),
+                training: training, randomKey: Self.randomKey(seed: seed, step: step, layer: index),
+                preActivation: isLast && fuse
+                    ? UnsafeMutableBufferPointer(rebasing: workspace.logits[0 ..< batchSize * workspace.shapes[index + 1].reduce(1, *)])
+                    : nil))
+        }
+    }
+
+    /// Computes the batch's summed loss and correct count from the forward pass's output, writing
+    /// the loss gradient into the last gradient buffer when `withGradient`.
+    func score(_ workspace: Workspace, batchSize: Int, withGradient: Bool) -> (lossSum: Double, correct: Int) {
+        let last = layers.count
+        let classes = workspace.shapes[last].reduce(1, *)
+        let output = workspace.activation(last, batchSize: batchSize).baseAddress!
+        let lossSum = (loss ?? .categoricalCrossentropy).evaluate(
+            output: output, logits: fusesSoftmax ? workspace.logits.baseAddress! : nil,
+            targets: workspace.targets.baseAddress!, batchSize: batchSize, classes: classes,
+            gradient: withGradient ? workspace.gradient(last, batchSize: batchSize).baseAddress! : nil)
+        let correct = Metric.correctCount(output: output, targets: workspace.targets.baseAddress!,
+                                          batchSize: batchSize, classes: classes)
+        return (lossSum, correct)
+    }
+
+    /// Back-propagates the loss gradient through every layer into the parameter gradients.
+    func backward(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) {
+        let fuse = fusesSoftmax
+        for index in layers.indices.reversed() {
+            layers[index].backward(BackwardPass(
+                batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[index + 1],
+                input: UnsafeBufferPointer(workspace.activation(index, batchSize: batchSize)),
+                output: UnsafeBufferPointer(workspace.activation(index + 1, batchSize: batchSize)),
+                outputGradient: workspace.gradient(index + 1, batchSize: batchSize),
+                inputGradient: index == 0 ? nil : workspace.gradient(index, batchSize: batchSize),
+                parameterGradients: workspace.parameterGradients[index],
+                randomKey: Self.randomKey(seed: seed, step: step, layer: index),
+                gradientIsPreActivation: fuse && index == layers.count - 1))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+extension Sequential {
+    /// Trains the model, as Keras's `fit`.
+    ///
+    /// - Parameters:
+    ///   - data: the training images and labels (pixels are scaled to [0, 1], labels one-hot encoded).
+    ///   - batchSize: samples per gradient step; the last batch of an epoch may be smaller.
+    ///   - epochs: passes over the training samples.
+    ///   - validationSplit: the fraction of `data` held out for validation, taken from the end
+    ///     before any shuffling (Keras's rule: the first `floor(count · (1 − split))` samples train).
+    ///   - validationData: explicit validation data, used instead of `validationSplit`.
+    ///   - shuffle: whether each epoch visits the training samples in a new random order.
+    ///   - seed: the seed of shuffling and dropout; the model's ``seed`` by default. The order of
+    ///     epoch `e` and the dropout of step `s` are pure functions of it, so a run resumed from a
+    ///     checkpoint continues exactly as the uninterrupted run would.
+    ///   - verbose: whether to print Keras-style progress (a live bar on a terminal, one line per
+    ///     epoch otherwise).
+    ///   - callbacks: hooks called through training, in order.
+    /// - Returns: the per-epoch losses and accuracies.
+    /// - Throws: ``ModelError`` when the model is not compiled, an argument is out of range, or the
+    ///   data does not fit the model.
+    @discardableResult
+    public mutating func fit(_ data: Dataset, batchSize: Int = 32, epochs: Int = 1,
+                             validationSplit: Double = 0, validationData: Dataset? = nil,
+                             shuffle: Bool = true, seed: UInt64? = nil, verbose: Bool = true,
+                             callbacks: [any Callback] = []) throws(ModelError) -> History {
+        guard loss != nil, optimizer != nil else { throw .notCompiled }
+        guard batchSize > 0 else { throw .invalidArgument(name: "batchSize", value: "\(batchSize)", allowed: "at least 1") }
+        guard epochs >= 0 else { throw .invalidArgument(name: "epochs", value: "\(epochs)", allowed: "0 or more") }
+        guard validationSplit >= 0, validationSplit < 1 else {
+            throw .invalidArgument(name: "validationSplit", value: "\(validationSplit)", allowed: "in [0, 1)")
+        }
+        let trainingCount = validationData == nil ? Int((Double(data.count) * (1 - validationSplit)).rounded(.down)) : data.count
+        guard trainingCount > 0 else {
+            throw .dataMismatch("no training samples: \(data.count) samples with validationSplit \(validationSplit)")
+        }
+        let training = data.slice(0 ..< trainingCount)
+        let validation = validationData ?? (trainingCount < data.count ? data.slice(trainingCount ..< data.count) : nil)
+        try build(inputShape: data.imageShape)
+        try checkLabels(data)
+        if let validation { try checkLabels(validation) }
+
+        let workspace = try Workspace(model: self, capacity: min(batchSize, trainingCount), training: true)
+        let steps = (trainingCount + batchSize - 1) / batchSize
+        let seed = seed ?? self.seed
+        let callbacks = callbacks + (verbose ? [ProgressLogger()] : [])
+        var state = TrainingState(model: self, epochs: epochs, stepsPerEpoch: steps, trainingCount: trainingCount,
+                                  validationCount: validation?.count ?? 0, seed: seed,
+                                  step: optimizer?.iterations ?? 0)
+        callbacks.forEach { $0.trainBegin(&state) }
+        epochLoop: for epoch in 0 ..< epochs {
+            state.epoch = epoch
+            let started = Date()
+            callbacks.forEach { $0.epochBegin(&state) }
+            let order = shuffle ? Self.permutation(trainingCount, seed: seed, epoch: epoch) : Array(0 ..< trainingCount)
+            var lossSum = 0.0, correct = 0, seen = 0
+            for batch in 0 ..< steps {
+                state.batch = batch
+                callbacks.forEach { $0.batchBegin(&state) }
+                let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, trainingCount)]
+                workspace.load(training, indices: indices)
+                let result = state.model.trainStep(workspace, batchSize: indices.count, seed: seed, step: state.step)
+                lossSum += result.lossSum
+                correct += result.correct
+                seen += indices.count
+                state.batchLogs = BatchLogs(batchLoss: result.lossSum / Double(indices.count), loss: lossSum / Double(seen),
+                                            accuracy: Double(correct) / Double(seen), size: indices.count)
+                callbacks.forEach { $0.batchEnd(&state) }
+                state.step += 1
+                if state.stopTraining { break }
+            }
+            let trainingSeconds = Date().timeIntervalSince(started)
+            let scored = validation.map { state.model.evaluate($0, in: workspace) }
+            let logs = EpochLogs(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)),
+                                 validationLoss: scored?.loss, validationAccuracy: scored?.accuracy,
+                                 seconds: Date().timeIntervalSince(started),
+                                 samplesPerSecond: Double(seen) / max(trainingSeconds, 1e-9))
+            state.epochLogs = logs
+            state.history.epochs.append(logs)
+            callbacks.forEach { $0.epochEnd(&state) }
+            if state.stopTraining { break epochLoop }
+        }
+        callbacks.forEach { $0.trainEnd(&state) }
+        self = state.model
+        return state.history
+    }
+
+    /// One gradient step on the batch loaded in `workspace`: forward, loss, backward, optimizer update.
+    mutating func trainStep(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) -> (lossSum: Double, correct: Int) {
+        forward(workspace, batchSize: batchSize, training: true, seed: seed, step: step)
+        let result = score(workspace, batchSize: batchSize, withGradient: true)
+        backward(workspace, batchSize: batchSize, seed: seed, step: step)
+        applyGradients(workspace)
+        return result
+    }
+
+    /// Hands every parameter and its gradient to the optimizer.
+    private mutating func applyGradients(_ workspace: Workspace) {
+        var parameters: [Tensor] = []
+        let counts = layers.map(\.parameters.count)
+        for index in layers.indices {
+            parameters += layers[index].parameters
+            layers[index].parameters = []
+        }
+        let gradients = workspace.parameterGradients.flatMap { $0 }.map { UnsafeBufferPointer($0) }
+        optimizer!.update(&parameters, gradients: gradients)
+        var offset = 0
+        for index in layers.indices {
+            layers[index].parameters = Array(parameters[offset ..< offset + counts[index]])
+            offset += counts[index]
+        }
+    }
+
+    /// The visiting order of epoch `epoch`: a Fisher–Yates shuffle driven by the seed and the epoch.
+    static func permutation(_ count: Int, seed: UInt64, epoch: Int) -> [Int] {
+        var generator = SplitMix64(seed: SplitMix64.mix(seed ^ 0x5EED_5EED) &+ UInt64(epoch))
+        var order = Array(0 ..< count)
+        order.shuffle(using: &generator)
+        return order
+    }
+
+    /// Checks that the dataset's images and classes fit the model.
+    func checkLabels(_ data: Dataset) throws(ModelError) {
+        guard data.imageShape == inputShape else {
+            throw .dataMismatch("images are \(data.imageShape) but the model takes \(inputShape ?? [])")
+        }
+        let classes = outputShape?.reduce(1, *) ?? 0
+        guard data.classCount == classes else {
+            throw .dataMismatch("the data has \(data.classCount) classes but the model outputs \(classes)")
+        }
+    }
+}
