@@ -1,2 +1,120 @@
+// Speed of PruneKit's engine on this machine: training and inference throughput of the article's
+// CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
+// the same run. Run with `swift run -c release bench` (`--quick` for a short run).
+import Dispatch
+import Foundation
 import PruneKit
-print("bench: not yet wired")
+import _PruneKitKernels
+
+let quick = CommandLine.arguments.contains("--quick")
+
+/// Best-of-n wall time of `body`, after one warm-up call.
+func seconds(repeats: Int, _ body: () -> Void) -> Double {
+    body()
+    var best = Double.infinity
+    for _ in 0 ..< repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return best
+}
+
+/// Random images and labels in MNIST's shape.
+func syntheticMNIST(count: Int) throws -> Dataset {
+    var generator = SplitMix64(seed: 42)
+    let pixels = (0 ..< count * 784).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    let labels = (0 ..< count).map { _ in UInt8(generator.next() % 10) }
+    return try Dataset(pixels: pixels, labels: labels, imageShape: [28, 28, 1])
+}
+
+// MARK: - GEMM
+
+struct Shape { let name: String, m: Int, k: Int, n: Int }
+let shapes = [Shape(name: "conv2 forward", m: 30_250, k: 288, n: 64),
+              Shape(name: "dense forward", m: 250, k: 1_600, n: 256)]
+
+func gemmGFLOPS(_ shape: Shape, threads: Int) -> Double {
+    var generator = SplitMix64(seed: 1)
+    let a = (0 ..< shape.m * shape.k).map { _ in SplitMix64.unitFloat(generator.next()) }
+    let b = (0 ..< shape.k * shape.n).map { _ in SplitMix64.unitFloat(generator.next()) }
+    var c = [Float](repeating: 0, count: shape.m * shape.n)
+    let time = a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+                let (pa, pb, pc) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
+                let rows = (shape.m + threads - 1) / threads
+                nonisolated(unsafe) let (sa, sb, sc) = (pa, pb, pc)
+                return seconds(repeats: quick ? 3 : 10) {
+                    DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let start = t * rows, count = min(rows, shape.m - start)
+                        guard count > 0 else { return }
+                        pk_sgemm(0, 0, count, shape.n, shape.k, sa + start * shape.k, shape.k, sb, shape.n, 0,
+                                 sc + start * shape.n, shape.n)
+                    }
+                }
+            }
+        }
+    }
+    return 2 * Double(shape.m * shape.k * shape.n) / time / 1e9
+}
+
+/// NumPy's `a @ b` GFLOPS for each shape, or nil when Python with NumPy is not available.
+/// OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for this one command so OpenBLAS picks its best kernel.
+func numpyGFLOPS() -> [Double]? {
+    let script = """
+    import numpy as np, time
+    for m, k, n in [\(shapes.map { "(\($0.m), \($0.k), \($0.n))" }.joined(separator: ", "))]:
+        a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)
+        a @ b
+        best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(\(quick ? 3 : 10)))
+        print(2 * m * k * n / best / 1e9)
+    """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script]
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENBLAS_CORETYPE"] = nil
+    environment["OPENBLAS_L2_SIZE"] = nil
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return output.split(separator: "\n").compactMap { Double($0) }
+}
+
+// MARK: - Model
+
+func trainingThroughput() throws -> (imagesPerSecond: Double, epochs: [Double]) {
+    let data = try syntheticMNIST(count: 4_000)
+    var model = try Sequential.articleCNN()
+    model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+    let history = try model.fit(data, batchSize: 250, epochs: quick ? 2 : 6, validationSplit: 0.2, verbose: false)
+    let rates = history.epochs.dropFirst().map(\.samplesPerSecond).sorted()
+    return (rates[rates.count / 2], rates)
+}
+
+func inferenceThroughput() throws -> Double {
+    let data = try syntheticMNIST(count: 10_000)
+    let model = try Sequential.articleCNN()
+    let time = try seconds(repeats: quick ? 1 : 3) { _ = try? model.predict(data, batchSize: 250) }
+    _ = try model.predict(data.slice(0 ..< 1))
+    return Double(data.count) / time
+}
+
+print("PruneKit benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, GEMM path: \(String(cString: pk_sgemm_implementation())))")
+let training = try trainingThroughput()
+print(String(format: "training, article CNN, batch 250 (forward + backward + Adam): %8.0f images/s (median of epochs 2+)", training.imagesPerSecond))
+print(String(format: "inference, article CNN, 10,000 images, batch 250:          %8.0f images/s", try inferenceThroughput()))
+print("")
+let numpy = numpyGFLOPS()
+print("GEMM (M×K·K×N)                     PruneKit 1 thread   PruneKit 2 threads   NumPy @ (default threads)")
+for (index, shape) in shapes.enumerated() {
+    let label = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)".padding(toLength: 35, withPad: " ", startingAt: 0)
+    let numpyColumn = numpy.flatMap { index < $0.count ? String(format: "%8.1f GFLOPS", $0[index]) : nil } ?? "   (no numpy)"
+    print(label + String(format: "%8.1f GFLOPS     %8.1f GFLOPS      ", gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2)) + numpyColumn)
+}

@@ -19,7 +19,7 @@ public struct MNIST: Sendable {
     private init(train: Dataset, test: Dataset, origin: String) {
         self.train = train
         self.test = test
-        source = "\(origin): \(Self.grouped(train.count)) train + \(Self.grouped(test.count)) test images"
+        source = "\(origin): \(train.count.grouped) train + \(test.count.grouped) test images"
     }
 
     /// The bundled sample: 5,000 real MNIST training digits; first 4,000 → train, last 1,000 → test (deterministic).
@@ -86,16 +86,5 @@ public struct MNIST: Sendable {
         }
         return MNIST(train: try split("x_train.npy", "y_train.npy"), test: try split("x_test.npy", "y_test.npy"),
                      origin: "Keras npz archive \(path)")
-    }
-
-    /// `count` with a comma between groups of three digits, independent of the locale.
-    private static func grouped(_ count: Int) -> String {
-        let digits = Array(String(count))
-        var result = ""
-        for (position, digit) in digits.enumerated() {
-            if position > 0, (digits.count - position) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return result
     }
 }

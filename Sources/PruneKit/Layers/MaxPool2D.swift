@@ -3,7 +3,7 @@
 /// dropped).
 ///
 /// The gradient of each window goes to its maximum (the first one in row-major order on ties); the
-/// position is found again from the stored input rather than kept from the forward pass.
+/// position is found again from the stored input and output rather than kept from the forward pass.
 public struct MaxPool2D: Layer {
     /// The window, `(height, width)`, which is also the stride.
     public let poolSize: (height: Int, width: Int)
@@ -35,38 +35,69 @@ public struct MaxPool2D: Layer {
     }
 
     public func forward(_ pass: ForwardPass) {
-        forEachWindow(pass.inputShape, pass.outputShape, batchSize: pass.batchSize, input: pass.input.baseAddress!) {
-            output, inputOffset, _ in pass.output[output] = pass.input[inputOffset]
+        let window = Window(pass.inputShape, pass.outputShape, poolSize: poolSize)
+        Parallel.forEach(pass.batchSize) { sample in
+            let input = pass.input.baseAddress! + sample * window.inputSize
+            let output = pass.output.baseAddress! + sample * window.outputSize
+            window.forEachOutputPixel { outputOffset, inputOffsets in
+                let maximum = output + outputOffset
+                maximum.update(from: input + inputOffsets[0], count: window.channels)
+                for offset in inputOffsets.dropFirst() {
+                    let candidate = input + offset
+                    for c in 0 ..< window.channels where candidate[c] > maximum[c] { maximum[c] = candidate[c] }
+                }
+            }
         }
     }
 
     public func backward(_ pass: BackwardPass) {
         guard let inputGradient = pass.inputGradient else { return }
-        inputGradient.initialize(repeating: 0)
-        forEachWindow(pass.inputShape, pass.outputShape, batchSize: pass.batchSize, input: pass.input.baseAddress!) {
-            output, inputOffset, _ in inputGradient[inputOffset] = pass.outputGradient[output]
+        let window = Window(pass.inputShape, pass.outputShape, poolSize: poolSize)
+        Parallel.forEach(pass.batchSize) { sample in
+            let input = pass.input.baseAddress! + sample * window.inputSize
+            let output = pass.output.baseAddress! + sample * window.outputSize
+            let outputGradient = pass.outputGradient.baseAddress! + sample * window.outputSize
+            let gradient = inputGradient.baseAddress! + sample * window.inputSize
+            gradient.initialize(repeating: 0, count: window.inputSize)
+            window.forEachOutputPixel { outputOffset, inputOffsets in
+                // The first input equal to the maximum receives the gradient.
+                for c in 0 ..< window.channels {
+                    let maximum = output[outputOffset + c]
+                    for offset in inputOffsets where input[offset + c] == maximum {
+                        gradient[offset + c] = outputGradient[outputOffset + c]
+                        break
+                    }
+                }
+            }
         }
     }
 
-    /// Calls `body(outputIndex, argmaxInputIndex, maximum)` for every output value; samples run in parallel.
-    private func forEachWindow(_ inputShape: [Int], _ outputShape: [Int], batchSize: Int, input: UnsafePointer<Float>,
-                               _ body: (Int, Int, Float) -> Void) {
-        let (inputHeight, inputWidth, channels) = (inputShape[0], inputShape[1], inputShape[2])
-        let (outputHeight, outputWidth) = (outputShape[0], outputShape[1])
-        let inputSize = inputHeight * inputWidth * channels, outputSize = outputHeight * outputWidth * channels
-        Parallel.forEach(batchSize) { sample in
+    /// Offsets within one sample of a pooling window's pixels (each the start of `channels` values).
+    private struct Window {
+        let inputSize: Int, outputSize: Int, channels: Int
+        let outputHeight: Int, outputWidth: Int, inputWidth: Int
+        let poolSize: (height: Int, width: Int)
+
+        init(_ inputShape: [Int], _ outputShape: [Int], poolSize: (height: Int, width: Int)) {
+            inputSize = inputShape.reduce(1, *)
+            outputSize = outputShape.reduce(1, *)
+            channels = inputShape[2]
+            inputWidth = inputShape[1]
+            (outputHeight, outputWidth) = (outputShape[0], outputShape[1])
+            self.poolSize = poolSize
+        }
+
+        /// Calls `body(outputOffset, inputOffsets)` for each output pixel, window pixels in row-major order.
+        func forEachOutputPixel(_ body: (Int, [Int]) -> Void) {
+            var inputOffsets = [Int](repeating: 0, count: poolSize.height * poolSize.width)
             for y in 0 ..< outputHeight {
                 for x in 0 ..< outputWidth {
-                    for c in 0 ..< channels {
-                        var best = -Float.infinity, bestIndex = -1
-                        for i in 0 ..< poolSize.height {
-                            for j in 0 ..< poolSize.width {
-                                let index = sample * inputSize + ((y * poolSize.height + i) * inputWidth + x * poolSize.width + j) * channels + c
-                                if input[index] > best || bestIndex < 0 { best = input[index]; bestIndex = index }
-                            }
+                    for i in 0 ..< poolSize.height {
+                        for j in 0 ..< poolSize.width {
+                            inputOffsets[i * poolSize.width + j] = ((y * poolSize.height + i) * inputWidth + x * poolSize.width + j) * channels
                         }
-                        body(sample * outputSize + (y * outputWidth + x) * channels + c, bestIndex, best)
                     }
+                    body((y * outputWidth + x) * channels, inputOffsets)
                 }
             }
         }

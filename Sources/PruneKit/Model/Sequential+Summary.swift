@@ -10,27 +10,16 @@ extension Sequential {
         let shapes = try? activationShapes()
         for (index, layer) in layers.enumerated() {
             let shape = shapes.map { "(None, " + $0[index + 1].map(String.init).joined(separator: ", ") + ")" } ?? "(unbuilt)"
-            lines.append(row("\(layerNames[index]) (\(layer.typeName))", shape, Self.grouped(layer.parameterCount)))
+            lines.append(row("\(layerNames[index]) (\(layer.typeName))", shape, layer.parameterCount.grouped))
             if index < layers.count - 1 { lines.append("") }
         }
         let total = parameterCount
         lines += [double,
-                  "Total params: \(Self.grouped(total)) (\(Self.byteSize(total * 4)))",
-                  "Trainable params: \(Self.grouped(total)) (\(Self.byteSize(total * 4)))",
+                  "Total params: \(total.grouped) (\(Self.byteSize(total * 4)))",
+                  "Trainable params: \(total.grouped) (\(Self.byteSize(total * 4)))",
                   "Non-trainable params: 0 (0.00 Byte)",
                   rule]
         return lines.joined(separator: "\n")
-    }
-
-    /// `1234567` → `"1,234,567"`.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 
     /// Bytes in Keras's style: `"1.65 MB"`, `"879.04 KB"` (powers of 1024).

@@ -1,2 +1,0 @@
-import PruneKit
-print("report: not yet wired")
