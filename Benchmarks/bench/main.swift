@@ -7,6 +7,7 @@ import PruneKit
 import _PruneKitKernels
 
 let quick = CommandLine.arguments.contains("--quick")
+let perLayer = CommandLine.arguments.contains("--layers")
 
 /// Best-of-n wall time of `body`, after one warm-up call.
 func seconds(repeats: Int, _ body: () -> Void) -> Double {
@@ -104,6 +105,48 @@ func inferenceThroughput() throws -> Double {
     let time = try seconds(repeats: quick ? 1 : 3) { _ = try? model.predict(data, batchSize: 250) }
     _ = try model.predict(data.slice(0 ..< 1))
     return Double(data.count) / time
+}
+
+/// Milliseconds of each layer's forward and backward pass on a batch of 250 random images.
+func layerTimes() throws {
+    let model = try Sequential.articleCNN()
+    var shapes = [[28, 28, 1]]
+    for layer in model.layers { shapes.append(try layer.outputShape(for: shapes.last!)) }
+    let batch = 250
+    var generator = SplitMix64(seed: 3)
+    let buffers = shapes.map { shape in
+        let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * shape.reduce(1, *))
+        for i in memory.indices { memory[i] = SplitMix64.unitFloat(generator.next()) }
+        return memory
+    }
+    let gradients = shapes.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * $0.reduce(1, *)) }
+    print("layer                forward ms   backward ms")
+    var total = (0.0, 0.0)
+    for (index, layer) in model.layers.enumerated() {
+        let parameterGradients = layer.parameters.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0.count) }
+        let forward = seconds(repeats: 5) {
+            layer.forward(ForwardPass(batchSize: batch, inputShape: shapes[index], outputShape: shapes[index + 1],
+                                      input: UnsafeBufferPointer(buffers[index]), output: buffers[index + 1],
+                                      training: true, randomKey: 1, preActivation: nil))
+        }
+        let backward = seconds(repeats: 5) {
+            layer.backward(BackwardPass(batchSize: batch, inputShape: shapes[index], outputShape: shapes[index + 1],
+                                        input: UnsafeBufferPointer(buffers[index]), output: UnsafeBufferPointer(buffers[index + 1]),
+                                        outputGradient: gradients[index + 1], inputGradient: index == 0 ? nil : gradients[index],
+                                        parameterGradients: parameterGradients, randomKey: 1, gradientIsPreActivation: false))
+        }
+        total.0 += forward * 1000
+        total.1 += backward * 1000
+        print("\(model.layerNames[index])".padding(toLength: 20, withPad: " ", startingAt: 0)
+              + String(format: "%10.2f    %10.2f", forward * 1000, backward * 1000))
+    }
+    print(String(format: "total               %10.2f    %10.2f   (%.0f images/s for forward + backward alone)",
+                 total.0, total.1, Double(batch) / (total.0 + total.1) * 1000))
+}
+
+if perLayer {
+    try layerTimes()
+    exit(0)
 }
 
 print("PruneKit benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, GEMM path: \(String(cString: pk_sgemm_implementation())))")

@@ -1,9 +1,10 @@
 /// Inverted dropout, as Keras's `Dropout(rate)`: while training, each value is zeroed with
 /// probability `rate` and the survivors are scaled by `1 / (1 − rate)`; at inference it is the identity.
 ///
-/// The keep decision of value `i` is `uniform(mix(key + i)) ≥ rate`, a counter-based draw from the
-/// batch's random key, so it is the same on any number of threads and is recomputed in the backward
-/// pass instead of being stored.
+/// The keep decision of value `i` is `uniform(hash(i, key)) ≥ rate`, with `uniform` a 24-bit
+/// uniform in [0, 1) and `hash` two rounds of MurmurHash3's 32-bit finaliser keyed by the batch's
+/// random key: a counter-based draw, so it is the same on any number of threads, vectorises, and is
+/// recomputed in the backward pass instead of being stored.
 public struct Dropout: Layer {
     /// The fraction of values dropped, in [0, 1).
     public let rate: Float
@@ -38,13 +39,27 @@ public struct Dropout: Layer {
 
     /// `destination[i] = source[i] · (kept(i) ? 1 / (1 − rate) : 0)`.
     private func scale(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, key: UInt64) {
-        let keptScale = 1 / (1 - rate), rate = self.rate
+        let keptScale = 1 / (1 - rate)
+        // uniform ≥ rate  ⇔  24-bit integer ≥ rate · 2²⁴ (rounded up).
+        let threshold = UInt32((Double(rate) * 0x1p24).rounded(.up))
+        let (low, high) = (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
         let blocks = Parallel.ranges(count, size: Self.blockSize)
         Parallel.forEach(blocks.count) { index in
             for i in blocks[index] {
-                let kept = SplitMix64.unitFloat(SplitMix64.mix(key &+ UInt64(i))) >= rate
-                destination[i] = kept ? source[i] * keptScale : 0
+                let bits = Self.finalize(Self.finalize(UInt32(truncatingIfNeeded: i) ^ low) ^ high)
+                destination[i] = bits >> 8 >= threshold ? source[i] * keptScale : 0
             }
         }
+    }
+
+    /// MurmurHash3's 32-bit finaliser (`fmix32`), a bijection with full avalanche.
+    @inline(__always)
+    private static func finalize(_ value: UInt32) -> UInt32 {
+        var h = value
+        h ^= h >> 16
+        h &*= 0x85EB_CA6B
+        h ^= h >> 13
+        h &*= 0xC2B2_AE35
+        return h ^ (h >> 16)
     }
 }

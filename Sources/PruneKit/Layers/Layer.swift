@@ -55,6 +55,19 @@ public struct ForwardPass {
     /// Where a layer with an activation also writes its values before the activation, when the
     /// model asks for them (the logits of a softmax output, for the fused cross-entropy); else `nil`.
     public let preActivation: UnsafeMutableBufferPointer<Float>?
+
+    public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
+                output: UnsafeMutableBufferPointer<Float>, training: Bool, randomKey: UInt64,
+                preActivation: UnsafeMutableBufferPointer<Float>? = nil) {
+        self.batchSize = batchSize
+        self.inputShape = inputShape
+        self.outputShape = outputShape
+        self.input = input
+        self.output = output
+        self.training = training
+        self.randomKey = randomKey
+        self.preActivation = preActivation
+    }
 }
 
 /// What a layer reads and writes to back-propagate one batch.
@@ -80,4 +93,20 @@ public struct BackwardPass {
     /// True when ``outputGradient`` is already with respect to the pre-activation values (the
     /// softmax + cross-entropy fusion), so the layer must not apply its activation's derivative.
     public let gradientIsPreActivation: Bool
+
+    public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
+                output: UnsafeBufferPointer<Float>, outputGradient: UnsafeMutableBufferPointer<Float>,
+                inputGradient: UnsafeMutableBufferPointer<Float>?, parameterGradients: [UnsafeMutableBufferPointer<Float>],
+                randomKey: UInt64, gradientIsPreActivation: Bool = false) {
+        self.batchSize = batchSize
+        self.inputShape = inputShape
+        self.outputShape = outputShape
+        self.input = input
+        self.output = output
+        self.outputGradient = outputGradient
+        self.inputGradient = inputGradient
+        self.parameterGradients = parameterGradients
+        self.randomKey = randomKey
+        self.gradientIsPreActivation = gradientIsPreActivation
+    }
 }

@@ -39,12 +39,12 @@ public struct MaxPool2D: Layer {
         Parallel.forEach(pass.batchSize) { sample in
             let input = pass.input.baseAddress! + sample * window.inputSize
             let output = pass.output.baseAddress! + sample * window.outputSize
-            window.forEachOutputPixel { outputOffset, inputOffsets in
+            window.forEachOutputPixel { outputOffset, firstInputOffset in
                 let maximum = output + outputOffset
-                maximum.update(from: input + inputOffsets[0], count: window.channels)
-                for offset in inputOffsets.dropFirst() {
+                maximum.update(from: input + firstInputOffset, count: window.channels)
+                window.forEachWindowPixel(from: firstInputOffset, skippingFirst: true) { offset in
                     let candidate = input + offset
-                    for c in 0 ..< window.channels where candidate[c] > maximum[c] { maximum[c] = candidate[c] }
+                    for c in 0 ..< window.channels { maximum[c] = candidate[c] > maximum[c] ? candidate[c] : maximum[c] }
                 }
             }
         }
@@ -59,20 +59,26 @@ public struct MaxPool2D: Layer {
             let outputGradient = pass.outputGradient.baseAddress! + sample * window.outputSize
             let gradient = inputGradient.baseAddress! + sample * window.inputSize
             gradient.initialize(repeating: 0, count: window.inputSize)
-            window.forEachOutputPixel { outputOffset, inputOffsets in
-                // The first input equal to the maximum receives the gradient.
-                for c in 0 ..< window.channels {
-                    let maximum = output[outputOffset + c]
-                    for offset in inputOffsets where input[offset + c] == maximum {
-                        gradient[offset + c] = outputGradient[outputOffset + c]
-                        break
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: window.channels) { pending in
+                window.forEachOutputPixel { outputOffset, firstInputOffset in
+                    // The first input equal to the maximum takes the gradient; `pending` holds what
+                    // is still to be placed, channel by channel.
+                    let maximum = output + outputOffset
+                    pending.baseAddress!.update(from: outputGradient + outputOffset, count: window.channels)
+                    window.forEachWindowPixel(from: firstInputOffset, skippingFirst: false) { offset in
+                        let candidate = input + offset, target = gradient + offset
+                        for c in 0 ..< window.channels {
+                            let hit = candidate[c] == maximum[c]
+                            target[c] = hit ? pending[c] : 0
+                            pending[c] = hit ? 0 : pending[c]
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Offsets within one sample of a pooling window's pixels (each the start of `channels` values).
+    /// Index arithmetic of one sample's pooling windows.
     private struct Window {
         let inputSize: Int, outputSize: Int, channels: Int
         let outputHeight: Int, outputWidth: Int, inputWidth: Int
@@ -87,17 +93,23 @@ public struct MaxPool2D: Layer {
             self.poolSize = poolSize
         }
 
-        /// Calls `body(outputOffset, inputOffsets)` for each output pixel, window pixels in row-major order.
-        func forEachOutputPixel(_ body: (Int, [Int]) -> Void) {
-            var inputOffsets = [Int](repeating: 0, count: poolSize.height * poolSize.width)
+        /// Calls `body(outputOffset, firstInputOffset)` for each output pixel: the offsets of its
+        /// `channels` values and of its window's top-left input pixel.
+        @inline(__always)
+        func forEachOutputPixel(_ body: (Int, Int) -> Void) {
             for y in 0 ..< outputHeight {
                 for x in 0 ..< outputWidth {
-                    for i in 0 ..< poolSize.height {
-                        for j in 0 ..< poolSize.width {
-                            inputOffsets[i * poolSize.width + j] = ((y * poolSize.height + i) * inputWidth + x * poolSize.width + j) * channels
-                        }
-                    }
-                    body((y * outputWidth + x) * channels, inputOffsets)
+                    body((y * outputWidth + x) * channels, (y * poolSize.height * inputWidth + x * poolSize.width) * channels)
+                }
+            }
+        }
+
+        /// Calls `body(inputOffset)` for each pixel of the window starting at `first`, in row-major order.
+        @inline(__always)
+        func forEachWindowPixel(from first: Int, skippingFirst: Bool, _ body: (Int) -> Void) {
+            for i in 0 ..< poolSize.height {
+                for j in 0 ..< poolSize.width where !(skippingFirst && i == 0 && j == 0) {
+                    body(first + (i * inputWidth + j) * channels)
                 }
             }
         }
