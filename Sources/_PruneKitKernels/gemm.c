@@ -174,7 +174,7 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
             pk_pack_b(transB, B, ldb, pc, kc, jc, nc, g->nr, bp);
             for (ptrdiff_t ic = 0; ic < M; ic += mcMax) {
                 const ptrdiff_t mc = minp(mcMax, M - ic);
-                pk_pack_a(transA, A, lda, ic, mc, pc, kc, g->mr, ap);
+                g->packA(transA, A, lda, ic, mc, pc, kc, g->mr, ap);
                 macroKernel(g, mc, nc, kc, ap, bp, C + ic * ldc + jc, ldc, accumulateBlock);
             }
             pc += kc;

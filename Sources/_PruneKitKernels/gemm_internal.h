@@ -24,17 +24,22 @@ enum { PK_MR_MAX = 8, PK_NR_MAX = 16 };
  *     C[i·ldc + j] = accumulate ? C[i·ldc + j] + acc : acc
  *
  * `a` is an MR-row panel of op(A) stored k-major (MR consecutive floats per k), `b` an NR-column
- * panel of op(B) stored k-major (NR consecutive floats per k). Both are 64-byte aligned and
- * zero-padded, so the kernel always computes a full tile; the driver routes edge tiles through
- * a scratch tile. Every element of the tile is computed by the same sequence of operations.
+ * panel of op(B) stored k-major (NR consecutive floats per k; aligned to NR·4 bytes, at least 16).
+ * Both are zero-padded, so the kernel always computes a full tile; the driver routes edge tiles
+ * through a scratch tile. Every element of the tile is computed by the same sequence of operations.
  */
 typedef void (*pk_microkernel)(ptrdiff_t kc, const float *a, const float *b,
                                float *c, ptrdiff_t ldc, int accumulate);
 
-/* A micro-kernel together with its register tile and cache-blocking sizes. */
+/* Packs a block of op(A) into mr-row panels; pk_pack_a below, or an ISA-specific version. */
+typedef void (*pk_pack_a_fn)(int transA, const float *A, ptrdiff_t lda, ptrdiff_t i0,
+                             ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc, int mr, float *dst);
+
+/* A micro-kernel together with its A packer, register tile and cache-blocking sizes. */
 typedef struct {
     const char *name;      /* value of pk_sgemm_implementation() */
     pk_microkernel kernel;
+    pk_pack_a_fn packA;
     int mr, nr;            /* register tile; mr ≤ PK_MR_MAX, nr ≤ PK_NR_MAX */
     int kc;                /* largest K block: B micro-panel (kc·nr floats) stays in L1 */
     int mc;                /* rows of op(A) per packed block (mc·kc floats in L2); multiple of mr */

@@ -41,7 +41,7 @@ static void kernel8x12(ptrdiff_t kc, const float *restrict a, const float *restr
 }
 
 const pk_gemm_kernel pk_gemm_kernel_neon = {
-    .name = "neon", .kernel = kernel8x12,
+    .name = "neon", .kernel = kernel8x12, .packA = pk_pack_a,
     .mr = MR, .nr = NR, .kc = 256, .mc = 192, .nc = 2040,
 };
 

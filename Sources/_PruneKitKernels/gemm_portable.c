@@ -3,7 +3,8 @@
  * the compiler fully unrolls it and auto-vectorises it for the baseline ISA (SSE2 on x86-64,
  * Advanced SIMD on AArch64). Used when no SIMD kernel is available or pk_force_portable(1) is set.
  *
- * Blocking: KC = 256 (8 KiB B micro-panel), MC = 128, NC = 2048.
+ * Blocking: KC = 320 (10 KiB B micro-panel; K = 288 convolutions are one block), MC = 128,
+ * NC = 2048.
  */
 #include "gemm_internal.h"
 
@@ -21,6 +22,6 @@ static void kernel4x8(ptrdiff_t kc, const float *restrict a, const float *restri
 }
 
 const pk_gemm_kernel pk_gemm_kernel_portable = {
-    .name = "portable", .kernel = kernel4x8,
-    .mr = MR, .nr = NR, .kc = 256, .mc = 128, .nc = 2048,
+    .name = "portable", .kernel = kernel4x8, .packA = pk_pack_a,
+    .mr = MR, .nr = NR, .kc = 320, .mc = 128, .nc = 2048,
 };
