@@ -3,8 +3,8 @@
  * the A column, 3 for the B row) using by-lane fused multiply-adds. Advanced SIMD is mandatory
  * on AArch64, so gemm.c selects this kernel unconditionally there.
  *
- * Blocking: KC = 256 keeps a 12 KiB B micro-panel plus an 8 KiB A micro-panel in L1 (64–128 KiB
- * on current cores); MC = 192 gives a 192 KiB packed A block in L2; NC = 2040 (a multiple of 12).
+ * Blocking: KC = 320 keeps a 15 KiB B micro-panel plus a 10 KiB A micro-panel in L1 (64–128 KiB
+ * on current cores); MC = 192 gives a 240 KiB packed A block in L2; NC = 2040 (a multiple of 12).
  */
 #include "gemm_internal.h"
 
@@ -42,7 +42,7 @@ static void kernel8x12(ptrdiff_t kc, const float *restrict a, const float *restr
 
 const pk_gemm_kernel pk_gemm_kernel_neon = {
     .name = "neon", .kernel = kernel8x12, .packA = pk_pack_a,
-    .mr = MR, .nr = NR, .kc = 256, .mc = 192, .nc = 2040,
+    .mr = MR, .nr = NR, .kc = 320, .mc = 192, .nc = 2040,
 };
 
 #endif

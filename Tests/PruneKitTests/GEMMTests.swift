@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 import _PruneKitKernels
 
@@ -105,6 +106,31 @@ import _PruneKitKernels
             }
         }
     }
+
+    /// Two threads computing the two row halves at once (each with its own packing workspace)
+    /// must reproduce a single call exactly.
+    @Test func concurrentRowBlocksAreBitIdentical() {
+        var rng = LCG(seed: 6)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                let p = Problem(transA, transB, 301, 40, 333, padding: 1, rng: &rng)
+                let whole = p.product(accumulate: false)
+                for _ in 0..<2 {
+                    let halves = [0..<151, 151..<301]
+                    var parts = p.c
+                    let ldc = parts.ld
+                    parts.scalars.withUnsafeMutableBufferPointer { cp in
+                        // Each thread writes only its own rows of C.
+                        nonisolated(unsafe) let base = cp.baseAddress!
+                        DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            p.run(into: base, ldc: ldc, accumulate: false, rows: halves[half], cols: 0..<40)
+                        }
+                    }
+                    #expect(bitDifferences(parts, whole) == 0, "\(p) on two threads")
+                }
+            }
+        }
+    }
 }
 
 // MARK: - Helpers
@@ -189,17 +215,22 @@ private struct Problem: CustomStringConvertible {
     /// Calls pk_sgemm for the sub-block `rows` × `cols` of C, offsetting A, B and C like a
     /// caller that splits the work.
     func run(into out: inout StoredMatrix, accumulate: Bool, rows: Range<Int>, cols: Range<Int>) {
+        let ldc = out.ld
+        out.scalars.withUnsafeMutableBufferPointer { cp in
+            run(into: cp.baseAddress!, ldc: ldc, accumulate: accumulate, rows: rows, cols: cols)
+        }
+    }
+
+    /// The same on a raw C buffer, for callers that share it between threads.
+    func run(into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+             rows: Range<Int>, cols: Range<Int>) {
         let aOffset = transA ? rows.lowerBound : rows.lowerBound * a.ld
         let bOffset = transB ? cols.lowerBound * b.ld : cols.lowerBound
-        let cOffset = rows.lowerBound * out.ld + cols.lowerBound
-        let ldc = out.ld
         a.scalars.withUnsafeBufferPointer { ap in
             b.scalars.withUnsafeBufferPointer { bp in
-                out.scalars.withUnsafeMutableBufferPointer { cp in
-                    pk_sgemm(transA ? 1 : 0, transB ? 1 : 0, rows.count, cols.count, k,
-                             ap.baseAddress! + aOffset, a.ld, bp.baseAddress! + bOffset, b.ld,
-                             accumulate ? 1 : 0, cp.baseAddress! + cOffset, ldc)
-                }
+                pk_sgemm(transA ? 1 : 0, transB ? 1 : 0, rows.count, cols.count, k,
+                         ap.baseAddress! + aOffset, a.ld, bp.baseAddress! + bOffset, b.ld,
+                         accumulate ? 1 : 0, c + rows.lowerBound * ldc + cols.lowerBound, ldc)
             }
         }
     }
