@@ -84,8 +84,9 @@ static void makeWorkspaceKey(void) {
     if (pthread_key_create(&workspaceKey, freeWorkspace) != 0) abort();
 }
 
-/* Returns this thread's 64-byte-aligned buffer of at least `count` floats (grown on demand,
-   freed at thread exit). Allocation failure aborts, like any other out-of-memory in Swift. */
+/* Returns this thread's 64-byte-aligned buffer of at least `count` floats, grown on demand and
+   freed at thread exit. Its size is bounded by the blocking, KC·(NC + MC) floats (under 3 MiB),
+   not by the problem size. Allocation failure aborts, like any other out-of-memory in Swift. */
 static float *threadWorkspace(size_t count) {
     pthread_once(&workspaceKeyOnce, makeWorkspaceKey);
     Workspace *ws = pthread_getspecific(workspaceKey);
@@ -97,8 +98,8 @@ static float *threadWorkspace(size_t count) {
         const size_t capacity = (count + 15) / 16 * 16; /* aligned_alloc: size % alignment == 0 */
         free(ws->data);
         ws->data = aligned_alloc(64, capacity * sizeof(float));
-        ws->capacity = ws->data ? capacity : 0;
         if (ws->data == NULL) abort();
+        ws->capacity = capacity;
     }
     return ws->data;
 }
