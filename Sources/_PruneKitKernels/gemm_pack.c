@@ -1,0 +1,81 @@
+/*
+ * Packing of op(A) and op(B) into the k-major panels the micro-kernels read.
+ *
+ * A panel of width r holds r consecutive floats per k: dst[k·r + j]. Packing an A panel without
+ * transposition and a B panel with transposition are the same operation (gather r strided rows,
+ * "transpose"); packing a transposed A panel or a plain B panel is a strided copy ("copy"). The
+ * transposes are therefore fully handled here and the micro-kernels see a single layout.
+ * Panel widths are specialised to compile-time constants so the inner loops unroll.
+ */
+#include "gemm_internal.h"
+
+#if defined(__GNUC__)
+#define PK_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define PK_ALWAYS_INLINE inline
+#endif
+
+/* dst[k·r + j] = src[k·ld + j] for j < w, 0 for w ≤ j < r. */
+static PK_ALWAYS_INLINE void copyPanel(const float *src, ptrdiff_t ld, ptrdiff_t kc,
+                                       ptrdiff_t w, int r, float *restrict dst) {
+    if (w == r) {
+        for (ptrdiff_t k = 0; k < kc; k++)
+            for (int j = 0; j < r; j++) dst[k * r + j] = src[k * ld + j];
+        return;
+    }
+    for (ptrdiff_t k = 0; k < kc; k++) {
+        for (ptrdiff_t j = 0; j < w; j++) dst[k * r + j] = src[k * ld + j];
+        for (ptrdiff_t j = w; j < r; j++) dst[k * r + j] = 0.0f;
+    }
+}
+
+/* dst[k·r + j] = src[j·ld + k] for j < w, 0 for w ≤ j < r. */
+static PK_ALWAYS_INLINE void transposePanel(const float *src, ptrdiff_t ld, ptrdiff_t kc,
+                                            ptrdiff_t w, int r, float *restrict dst) {
+    if (w == r) {
+        for (ptrdiff_t k = 0; k < kc; k++)
+            for (int j = 0; j < r; j++) dst[k * r + j] = src[j * ld + k];
+        return;
+    }
+    for (ptrdiff_t k = 0; k < kc; k++) {
+        for (ptrdiff_t j = 0; j < w; j++) dst[k * r + j] = src[j * ld + k];
+        for (ptrdiff_t j = w; j < r; j++) dst[k * r + j] = 0.0f;
+    }
+}
+
+/* Packs `count` columns of a panel sequence (consecutive panels of width r) by copy or transpose. */
+static PK_ALWAYS_INLINE void packPanels(int transpose, const float *src, ptrdiff_t ld,
+                                        ptrdiff_t kc, ptrdiff_t count, int r, float *dst) {
+    for (ptrdiff_t j = 0; j < count; j += r) {
+        ptrdiff_t w = count - j < r ? count - j : r;
+        if (transpose) transposePanel(src + j * ld, ld, kc, w, r, dst + j * kc);
+        else copyPanel(src + j, ld, kc, w, r, dst + j * kc);
+    }
+}
+
+/* Dispatches on the panel width so that each supported width gets an unrolled instance. */
+static void packAny(int transpose, const float *src, ptrdiff_t ld, ptrdiff_t kc,
+                    ptrdiff_t count, int r, float *dst) {
+    switch (r) {
+    case 4: packPanels(transpose, src, ld, kc, count, 4, dst); break;
+    case 6: packPanels(transpose, src, ld, kc, count, 6, dst); break;
+    case 8: packPanels(transpose, src, ld, kc, count, 8, dst); break;
+    case 12: packPanels(transpose, src, ld, kc, count, 12, dst); break;
+    case 16: packPanels(transpose, src, ld, kc, count, 16, dst); break;
+    default: packPanels(transpose, src, ld, kc, count, r, dst); break;
+    }
+}
+
+void pk_pack_a(int transA, const float *A, ptrdiff_t lda, ptrdiff_t i0, ptrdiff_t mc,
+               ptrdiff_t p0, ptrdiff_t kc, int mr, float *dst) {
+    /* op(A)[i][k] is A[i·lda + k] (rows gathered: transpose) or A[k·lda + i] (copy). */
+    if (transA) packAny(0, A + p0 * lda + i0, lda, kc, mc, mr, dst);
+    else packAny(1, A + i0 * lda + p0, lda, kc, mc, mr, dst);
+}
+
+void pk_pack_b(int transB, const float *B, ptrdiff_t ldb, ptrdiff_t p0, ptrdiff_t kc,
+               ptrdiff_t j0, ptrdiff_t nc, int nr, float *dst) {
+    /* op(B)[k][j] is B[k·ldb + j] (copy) or B[j·ldb + k] (columns gathered: transpose). */
+    if (transB) packAny(1, B + j0 * ldb + p0, ldb, kc, nc, nr, dst);
+    else packAny(0, B + p0 * ldb + j0, ldb, kc, nc, nr, dst);
+}

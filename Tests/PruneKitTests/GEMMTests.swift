@@ -1,0 +1,278 @@
+import Dispatch
+import Testing
+import _PruneKitKernels
+
+/// Tests for `pk_sgemm` (Sources/_PruneKitKernels): accuracy against a double-precision
+/// reference for every transpose combination, the K = 0 contract, and bit-identical results
+/// when a caller splits the rows or columns of C into separate calls. Each test runs on the
+/// dispatched kernel and then on the forced-portable one; the suite is serialized because
+/// `pk_force_portable` is process-wide.
+@Suite(.serialized) struct GEMMTests {
+    @Test func implementationNames() {
+        #expect(["avx2+fma", "neon", "portable"].contains(String(cString: pk_sgemm_implementation())))
+        withPath(portable: true) {
+            #expect(String(cString: pk_sgemm_implementation()) == "portable")
+        }
+    }
+
+    @Test func exhaustiveSmallSizes() {
+        let sizes = Array(0...9) + [13, 17, 33]
+        var rng = LCG(seed: 1)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                for m in sizes {
+                    for n in sizes {
+                        for k in sizes {
+                            let p = Problem(transA, transB, m, n, k, padding: (m + n + k) % 3, rng: &rng)
+                            let reference = p.reference()
+                            for accumulate in [false, true] {
+                                let bad = p.mismatches(p.product(accumulate: accumulate),
+                                                       accumulate: accumulate, reference: reference)
+                                #expect(bad == 0, "\(p) accumulate=\(accumulate)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func largerOddSizes() {
+        // 67×131×301 spans two K blocks; 250 rows span two MC blocks; N = 2100 spans two NC blocks.
+        let shapes = [(67, 131, 301), (1, 10, 9), (250, 19, 37), (5, 2100, 3), (30, 3, 600)]
+        var rng = LCG(seed: 2)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                for (m, n, k) in shapes {
+                    let p = Problem(transA, transB, m, n, k, padding: 3, rng: &rng)
+                    let reference = p.reference()
+                    for accumulate in [false, true] {
+                        let bad = p.mismatches(p.product(accumulate: accumulate),
+                                               accumulate: accumulate, reference: reference)
+                        #expect(bad == 0, "\(p) accumulate=\(accumulate)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func zeroKZeroesOrKeepsC() {
+        var rng = LCG(seed: 3)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                let p = Problem(transA, transB, 5, 7, 0, padding: 2, rng: &rng)
+                let zeroed = p.product(accumulate: false)
+                let kept = p.product(accumulate: true)
+                #expect(zeroed.elements(rows: 5, cols: 7).allSatisfy { $0 == 0 })
+                #expect(bitDifferences(kept, p.c) == 0)
+            }
+        }
+    }
+
+    @Test func splittingRowsIsBitIdentical() {
+        var rng = LCG(seed: 4)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                let p = Problem(transA, transB, 250, 37, 301, padding: 1, rng: &rng)
+                for accumulate in [false, true] {
+                    let whole = p.product(accumulate: accumulate)
+                    for split in [1, 5, 6, 7, 121, 249] {
+                        var parts = p.c
+                        p.run(into: &parts, accumulate: accumulate, rows: 0..<split, cols: 0..<37)
+                        p.run(into: &parts, accumulate: accumulate, rows: split..<250, cols: 0..<37)
+                        #expect(bitDifferences(parts, whole) == 0,
+                                "\(p) rows split at \(split), accumulate=\(accumulate)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func splittingColumnsIsBitIdentical() {
+        var rng = LCG(seed: 5)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                let p = Problem(transA, transB, 29, 131, 301, padding: 2, rng: &rng)
+                for accumulate in [false, true] {
+                    let whole = p.product(accumulate: accumulate)
+                    for split in [1, 8, 16, 17, 65, 130] {
+                        var parts = p.c
+                        p.run(into: &parts, accumulate: accumulate, rows: 0..<29, cols: 0..<split)
+                        p.run(into: &parts, accumulate: accumulate, rows: 0..<29, cols: split..<131)
+                        #expect(bitDifferences(parts, whole) == 0,
+                                "\(p) columns split at \(split), accumulate=\(accumulate)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two threads computing the two row halves at once (each with its own packing workspace)
+    /// must reproduce a single call exactly.
+    @Test func concurrentRowBlocksAreBitIdentical() {
+        var rng = LCG(seed: 6)
+        forEachPath {
+            for (transA, transB) in transposeCombinations {
+                let p = Problem(transA, transB, 301, 40, 333, padding: 1, rng: &rng)
+                let whole = p.product(accumulate: false)
+                for _ in 0..<2 {
+                    let halves = [0..<151, 151..<301]
+                    var parts = p.c
+                    let ldc = parts.ld
+                    parts.scalars.withUnsafeMutableBufferPointer { cp in
+                        // Each thread writes only its own rows of C.
+                        nonisolated(unsafe) let base = cp.baseAddress!
+                        DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            p.run(into: base, ldc: ldc, accumulate: false, rows: halves[half], cols: 0..<40)
+                        }
+                    }
+                    #expect(bitDifferences(parts, whole) == 0, "\(p) on two threads")
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Helpers
+
+private let transposeCombinations = [(false, false), (true, false), (false, true), (true, true)]
+
+/// Runs `body` with the portable kernel forced on or off, restoring CPU dispatch afterwards.
+private func withPath(portable: Bool, _ body: () -> Void) {
+    pk_force_portable(portable ? 1 : 0)
+    defer { pk_force_portable(0) }
+    body()
+}
+
+/// Runs `body` on the CPU-dispatched kernel, then on the forced-portable one.
+private func forEachPath(_ body: () -> Void) {
+    for portable in [false, true] { withPath(portable: portable, body) }
+}
+
+/// Number of positions (padding included) whose bit patterns differ.
+private func bitDifferences(_ x: StoredMatrix, _ y: StoredMatrix) -> Int {
+    zip(x.scalars, y.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+}
+
+/// Deterministic uniform values in [-1, 1).
+private struct LCG {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(state >> 40) / Float(1 << 23) - 1
+    }
+}
+
+/// A row-major matrix with leading dimension `ld` ≥ `cols`. The padding columns hold a
+/// sentinel: NaN in inputs (so a stray read poisons the result) and a fixed value in C (so a
+/// stray write is detected).
+private struct StoredMatrix {
+    let rows: Int, cols: Int, ld: Int
+    var scalars: [Float]
+
+    init(rows: Int, cols: Int, padding: Int, sentinel: Float, rng: inout LCG) {
+        self.rows = rows
+        self.cols = cols
+        ld = cols + padding
+        scalars = [Float](repeating: sentinel, count: max(rows * ld, 1))
+        for r in 0..<rows {
+            for c in 0..<cols { scalars[r * ld + c] = rng.next() }
+        }
+    }
+
+    subscript(r: Int, c: Int) -> Float { scalars[r * ld + c] }
+
+    func elements(rows: Int, cols: Int) -> [Float] {
+        (0..<rows).flatMap { r in (0..<cols).map { self[r, $0] } }
+    }
+}
+
+/// One GEMM problem: stored A and B (transposed as requested) and an initial C.
+private struct Problem: CustomStringConvertible {
+    static let cSentinel: Float = 1234.5
+    let transA: Bool, transB: Bool, m: Int, n: Int, k: Int
+    let a: StoredMatrix, b: StoredMatrix, c: StoredMatrix
+
+    init(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, padding: Int, rng: inout LCG) {
+        (self.transA, self.transB, self.m, self.n, self.k) = (transA, transB, m, n, k)
+        a = transA ? StoredMatrix(rows: k, cols: m, padding: padding, sentinel: .nan, rng: &rng)
+                   : StoredMatrix(rows: m, cols: k, padding: padding, sentinel: .nan, rng: &rng)
+        b = transB ? StoredMatrix(rows: n, cols: k, padding: padding + 1, sentinel: .nan, rng: &rng)
+                   : StoredMatrix(rows: k, cols: n, padding: padding + 1, sentinel: .nan, rng: &rng)
+        c = StoredMatrix(rows: m, cols: n, padding: padding + 2, sentinel: Self.cSentinel, rng: &rng)
+    }
+
+    var description: String { "M=\(m) N=\(n) K=\(k) transA=\(transA) transB=\(transB)" }
+
+    /// C after one pk_sgemm call over the whole matrix.
+    func product(accumulate: Bool) -> StoredMatrix {
+        var out = c
+        run(into: &out, accumulate: accumulate, rows: 0..<m, cols: 0..<n)
+        return out
+    }
+
+    /// Calls pk_sgemm for the sub-block `rows` × `cols` of C, offsetting A, B and C like a
+    /// caller that splits the work.
+    func run(into out: inout StoredMatrix, accumulate: Bool, rows: Range<Int>, cols: Range<Int>) {
+        let ldc = out.ld
+        out.scalars.withUnsafeMutableBufferPointer { cp in
+            run(into: cp.baseAddress!, ldc: ldc, accumulate: accumulate, rows: rows, cols: cols)
+        }
+    }
+
+    /// The same on a raw C buffer, for callers that share it between threads.
+    func run(into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+             rows: Range<Int>, cols: Range<Int>) {
+        let aOffset = transA ? rows.lowerBound : rows.lowerBound * a.ld
+        let bOffset = transB ? cols.lowerBound * b.ld : cols.lowerBound
+        a.scalars.withUnsafeBufferPointer { ap in
+            b.scalars.withUnsafeBufferPointer { bp in
+                pk_sgemm(transA ? 1 : 0, transB ? 1 : 0, rows.count, cols.count, k,
+                         ap.baseAddress! + aOffset, a.ld, bp.baseAddress! + bOffset, b.ld,
+                         accumulate ? 1 : 0, c + rows.lowerBound * ldc + cols.lowerBound, ldc)
+            }
+        }
+    }
+
+    /// op(A)·op(B) in double precision and Σ|a||b| per entry, both row-major m×n.
+    func reference() -> (exact: [Double], magnitude: [Double]) {
+        let opA = (0..<m).flatMap { i in (0..<k).map { Double(transA ? a[$0, i] : a[i, $0]) } }
+        let opB = (0..<k).flatMap { p in (0..<n).map { Double(transB ? b[$0, p] : b[p, $0]) } }
+        var exact = [Double](repeating: 0, count: m * n), magnitude = exact
+        opA.withUnsafeBufferPointer { ap in
+            opB.withUnsafeBufferPointer { bp in
+                for i in 0..<m {
+                    for p in 0..<k {
+                        let x = ap[i * k + p]
+                        for j in 0..<n {
+                            exact[i * n + j] += x * bp[p * n + j]
+                            magnitude[i * n + j] += abs(x * bp[p * n + j])
+                        }
+                    }
+                }
+            }
+        }
+        return (exact, magnitude)
+    }
+
+    /// Number of entries of `result` that differ from the reference by more than 1e-5 relative
+    /// to Σ|a||b| (+|C₀| when accumulating), plus any changed C padding.
+    func mismatches(_ result: StoredMatrix, accumulate: Bool,
+                    reference: (exact: [Double], magnitude: [Double])) -> Int {
+        var bad = 0
+        for i in 0..<m {
+            for j in 0..<n {
+                var exact = reference.exact[i * n + j], magnitude = reference.magnitude[i * n + j]
+                if accumulate {
+                    exact += Double(c[i, j])
+                    magnitude += abs(Double(c[i, j]))
+                }
+                let error = abs(Double(result[i, j]) - exact)
+                if !(error <= 1e-5 * magnitude) { bad += 1 }
+            }
+            for j in n..<result.ld where result[i, j] != Self.cSentinel { bad += 1 }
+        }
+        return bad
+    }
+}
