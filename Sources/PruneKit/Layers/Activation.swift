@@ -15,7 +15,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         case .linear:
             return
         case .relu:
-            for i in 0 ..< rows * width { values[i] = values[i] > 0 ? values[i] : 0 }
+            Elementwise.relu(values, count: rows * width)
         case .softmax:
             for row in 0 ..< rows {
                 let v = values + row * width
@@ -35,7 +35,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         case .linear:
             return
         case .relu:
-            for i in 0 ..< rows * width { gradient[i] = y[i] > 0 ? gradient[i] : 0 }
+            Elementwise.reluGradient(gradient, output: y, count: rows * width)
         case .softmax:
             // dx = y ⊙ (dy − Σ dy ⊙ y)
             for row in 0 ..< rows {

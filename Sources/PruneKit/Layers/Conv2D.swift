@@ -6,8 +6,8 @@
 ///
 /// Computed as im2col + GEMM: each output pixel's receptive field becomes one row of a patch matrix,
 /// multiplied by the kernel seen as a `(kh·kw·inputChannels) × filters` matrix. Batches are cut into
-/// chunks of samples whose patch matrix stays near 1 MiB, so it is built in cache, and chunks run on
-/// all cores.
+/// chunks of samples whose patch matrix and output stay near 1 MiB, so they are built and used in
+/// cache, and chunks run on all cores.
 public struct Conv2D: Layer {
     /// The number of output channels.
     public let filters: Int
@@ -56,7 +56,7 @@ public struct Conv2D: Layer {
     public func forward(_ pass: ForwardPass) {
         let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
-        let chunks = geometry.chunks(batchSize: pass.batchSize)
+        let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         kernel.withUnsafeBufferPointer { kernel in
             bias.withUnsafeBufferPointer { bias in
                 Parallel.forEach(chunks.count) { index in
@@ -69,7 +69,7 @@ public struct Conv2D: Layer {
                     matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
                                    MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
                                    into: output)
-                    addBias(bias.baseAddress!, to: output, rows: rows, width: filters)
+                    Elementwise.addBias(bias.baseAddress!, to: output, rows: rows, width: filters)
                     if let logits = pass.preActivation {
                         (logits.baseAddress! + samples.lowerBound * geometry.outputPixels * filters)
                             .update(from: output, count: rows * filters)
@@ -83,7 +83,7 @@ public struct Conv2D: Layer {
     public func backward(_ pass: BackwardPass) {
         let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
         let kernelCount = geometry.patchSize * filters
-        let chunks = geometry.chunks(batchSize: pass.batchSize)
+        let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
         var partials = [Float](repeating: 0, count: chunks.count * (kernelCount + filters))
         let kernel = parameters[0].scalars
@@ -98,7 +98,7 @@ public struct Conv2D: Layer {
                         activation.backpropagate(gradient, output: output, rows: rows, width: filters)
                     }
                     let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
-                    sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
+                    Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
                     defer { patches.deallocate() }
                     geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
@@ -136,9 +136,10 @@ extension Conv2D {
         var patchSize: Int { kernelHeight * kernelWidth * channels }
         var inputSize: Int { inputHeight * inputWidth * channels }
 
-        /// Sample ranges whose patch matrices hold about 2¹⁸ floats (1 MiB).
-        func chunks(batchSize: Int) -> [Range<Int>] {
-            Parallel.ranges(batchSize, size: max(1, (1 << 18) / (outputPixels * patchSize)))
+        /// Sample ranges whose patch matrix and output each hold at most about 2¹⁸ floats (1 MiB), so
+        /// that a chunk's passes over them run in the L2 cache.
+        func chunks(batchSize: Int, filters: Int) -> [Range<Int>] {
+            Parallel.ranges(batchSize, size: max(1, (1 << 18) / (outputPixels * max(patchSize, filters))))
         }
 
         /// Copies each receptive field of the samples into one row of `patches`.
@@ -180,25 +181,6 @@ extension Conv2D {
     }
 }
 
-/// Adds `bias` to each of `rows` rows of `width` values.
-@inline(__always)
-func addBias(_ bias: UnsafePointer<Float>, to values: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-    for row in 0 ..< rows {
-        let v = values + row * width
-        for j in 0 ..< width { v[j] += bias[j] }
-    }
-}
-
-/// Writes the column sums of `rows × width` values into `sums`.
-@inline(__always)
-func sumRows(_ values: UnsafePointer<Float>, rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>) {
-    sums.initialize(repeating: 0, count: width)
-    for row in 0 ..< rows {
-        let v = values + row * width
-        for j in 0 ..< width { sums[j] += v[j] }
-    }
-}
-
 /// Adds up `count` blocks of per-chunk partial sums laid `stride` apart, in block order, and writes
 /// each `(offset, destination)` slice of the total to its destination.
 func sumPartials(_ partials: UnsafePointer<Float>, count: Int, stride: Int,
@@ -207,8 +189,7 @@ func sumPartials(_ partials: UnsafePointer<Float>, count: Int, stride: Int,
         let out = buffer.baseAddress!
         out.update(from: partials + offset, count: buffer.count)
         for block in 1 ..< max(count, 1) {
-            let part = partials + block * stride + offset
-            for j in 0 ..< buffer.count { out[j] += part[j] }
+            Elementwise.add(partials + block * stride + offset, into: out, count: buffer.count)
         }
     }
 }

@@ -48,7 +48,7 @@ public struct Dense: Layer {
                     matrixMultiply(MatrixView(pass.input.baseAddress! + rows.lowerBound * inputs, rows: rows.count, columns: inputs),
                                    MatrixView(kernel.baseAddress!, rows: inputs, columns: units),
                                    into: output)
-                    addBias(bias.baseAddress!, to: output, rows: rows.count, width: units)
+                    Elementwise.addBias(bias.baseAddress!, to: output, rows: rows.count, width: units)
                     if let logits = pass.preActivation {
                         (logits.baseAddress! + rows.lowerBound * units).update(from: output, count: rows.count * units)
                     }
@@ -64,7 +64,7 @@ public struct Dense: Layer {
         if !pass.gradientIsPreActivation {
             activation.backpropagate(gradient, output: pass.output.baseAddress!, rows: batch, width: units)
         }
-        sumRows(gradient, rows: batch, width: units, into: pass.parameterGradients[1].baseAddress!)
+        Elementwise.sumRows(gradient, rows: batch, width: units, into: pass.parameterGradients[1].baseAddress!)
         let kernelBlocks = Parallel.ranges(inputs, size: Self.blockRows)
         let batchBlocks = Parallel.ranges(batch, size: Self.blockRows)
         let inputGradientPieces = pass.inputGradient == nil ? 0 : batchBlocks.count

@@ -40,14 +40,19 @@ public struct Dropout: Layer {
     /// `destination[i] = source[i] · (kept(i) ? 1 / (1 − rate) : 0)`.
     private func scale(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, key: UInt64) {
         let keptScale = 1 / (1 - rate)
-        // uniform ≥ rate  ⇔  24-bit integer ≥ rate · 2²⁴ (rounded up).
-        let threshold = UInt32((Double(rate) * 0x1p24).rounded(.up))
+        // uniform ≥ rate  ⇔  u ≥ threshold for the 24-bit integer u = bits >> 8 and
+        // threshold = ⌈rate · 2²⁴⌉  ⇔  bit 24 of u + 2²⁴ − threshold is set: a branch-free test.
+        let offset = (1 << 24) - UInt32((Double(rate) * 0x1p24).rounded(.up))
         let (low, high) = (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
         let blocks = Parallel.ranges(count, size: Self.blockSize)
         Parallel.forEach(blocks.count) { index in
-            for i in blocks[index] {
-                let bits = Self.finalize(Self.finalize(UInt32(truncatingIfNeeded: i) ^ low) ^ high)
-                destination[i] = bits >> 8 >= threshold ? source[i] * keptScale : 0
+            let start = blocks[index].lowerBound
+            let (source, destination) = (source + start, destination + start)
+            let first = UInt32(truncatingIfNeeded: start)
+            for i in 0 ..< blocks[index].count {
+                let bits = Self.finalize(Self.finalize((first &+ UInt32(truncatingIfNeeded: i)) ^ low) ^ high)
+                let kept = ((bits >> 8) &+ offset) >> 24
+                destination[i] = source[i] * (Float(kept) * keptScale)
             }
         }
     }
