@@ -7,7 +7,9 @@ final class Workspace {
     let capacity: Int
     /// `activations[0]` is the input batch, `activations[i + 1]` the output of layer `i`.
     let activations: [UnsafeMutableBufferPointer<Float>]
-    /// `gradients[i]` is the gradient of the loss with respect to `activations[i]` (index 0 unused).
+    /// Two buffers that hold, in turn, the gradient of the loss with respect to activation `i`
+    /// (buffer `i % 2`): a layer reads the gradient of its output from one and writes that of its
+    /// input into the other, and nothing older is needed, which halves the memory of gradients.
     let gradients: [UnsafeMutableBufferPointer<Float>]
     /// The output layer's values before its activation.
     let logits: UnsafeMutableBufferPointer<Float>
@@ -25,7 +27,10 @@ final class Workspace {
             return memory
         }
         activations = shapes.map { buffer(capacity * $0.reduce(1, *)) }
-        gradients = training ? shapes.enumerated().map { buffer($0.offset == 0 ? 0 : capacity * $0.element.reduce(1, *)) } : []
+        let sizes = shapes.dropFirst().map { capacity * $0.reduce(1, *) }
+        gradients = training ? [0, 1].map { parity in
+            buffer(sizes.enumerated().filter { ($0.offset + 1) % 2 == parity }.map(\.element).max() ?? 0)
+        } : []
         let classes = shapes.last!.reduce(1, *)
         logits = buffer(capacity * classes)
         targets = buffer(capacity * classes)
@@ -43,8 +48,9 @@ final class Workspace {
         UnsafeMutableBufferPointer(rebasing: activations[index][0 ..< batchSize * shapes[index].reduce(1, *)])
     }
 
+    /// The gradient with respect to activation `index` (≥ 1) for the first `batchSize` samples.
     func gradient(_ index: Int, batchSize: Int) -> UnsafeMutableBufferPointer<Float> {
-        UnsafeMutableBufferPointer(rebasing: gradients[index][0 ..< batchSize * shapes[index].reduce(1, *)])
+        UnsafeMutableBufferPointer(rebasing: gradients[index % 2][0 ..< batchSize * shapes[index].reduce(1, *)])
     }
 
     /// Fills the input and target buffers with the samples at `indices`.
