@@ -37,7 +37,9 @@ struct Report: ParsableCommand {
         var model = try Sequential.articleCNN(inputShape: mnist.train.imageShape, classes: mnist.train.classCount, seed: seed)
         print(model.summary())
         model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-        try model.fit(mnist.train, batchSize: batchSize, epochs: epochs, validationSplit: 0.2)
+        let history = try model.fit(mnist.train, batchSize: batchSize, epochs: epochs, validationSplit: 0.2)
+        print(String(format: "Training: median epoch %.2f s (validation included), %.0f images/s",
+                     history.medianEpochSeconds, history.imagesPerSecond))
         let score = try model.evaluate(mnist.test)
         print(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", score.loss, score.accuracy))
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Sequential {
     /// A table of layers, output shapes and parameter counts, laid out like Keras's `model.summary()`.
     public func summary(name: String = "sequential") -> String {
@@ -30,5 +32,3 @@ extension Sequential {
         return String(format: "%.2f %@", value, units[unit])
     }
 }
-
-import Foundation

@@ -66,7 +66,7 @@ public struct TrainingState: Sendable {
     /// The logs of the epoch just finished, set before ``Callback/epochEnd(_:)``.
     public internal(set) var epochLogs: EpochLogs?
     /// All finished epochs.
-    public internal(set) var history = History()
+    public internal(set) var history: History
     /// Set to true to end training after the current batch, as Keras's `model.stop_training`.
     public var stopTraining = false
 }

@@ -20,8 +20,28 @@ public struct EpochLogs: Sendable, Codable, Equatable {
 public struct History: Sendable, Codable, Equatable {
     /// Every finished epoch, in order.
     public var epochs: [EpochLogs] = []
+    /// Training samples per epoch.
+    public var trainingCount: Int
+    /// Validation samples scored after each epoch (0 without validation).
+    public var validationCount: Int
 
-    public init(epochs: [EpochLogs] = []) { self.epochs = epochs }
+    public init(epochs: [EpochLogs] = [], trainingCount: Int, validationCount: Int) {
+        self.epochs = epochs
+        self.trainingCount = trainingCount
+        self.validationCount = validationCount
+    }
+
+    /// The median epoch time in seconds, validation included (0 before any epoch).
+    public var medianEpochSeconds: Double {
+        let sorted = epochs.map(\.seconds).sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    /// Training samples per second of the median epoch, validation time included (the way Keras
+    /// throughput is usually quoted: fit images / epoch time).
+    public var imagesPerSecond: Double {
+        medianEpochSeconds > 0 ? Double(trainingCount) / medianEpochSeconds : 0
+    }
 
     /// Training loss per epoch (Keras's `history["loss"]`).
     public var loss: [Double] { epochs.map(\.loss) }

@@ -40,7 +40,8 @@ public final class ProgressLogger: Callback {
         let bar = String(repeating: "=", count: max(filled - 1, 0)) + (filled < width ? ">" : "=")
             + String(repeating: ".", count: width - filled)
         let text = "\r\(Self.counter(done, state.stepsPerEpoch)) [\(bar)] - loss: \(Self.format(logs.loss)) - accuracy: \(Self.format(logs.accuracy))"
-        FileHandle.standardOutput.write(Data(text.utf8))
+        print(text, terminator: "")
+        fflush(nil)
     }
 
     public func epochEnd(_ state: inout TrainingState) {
@@ -54,8 +55,10 @@ public final class ProgressLogger: Callback {
         emit((interactive ? "\r" : "") + line)
     }
 
+    /// Prints through the same buffered stream as `print`, flushed, so lines keep their order.
     private func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        print(line)
+        fflush(nil)
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.4f", value) }

@@ -47,7 +47,8 @@ extension Sequential {
         let callbacks = callbacks + (verbose ? [ProgressLogger()] : [])
         var state = TrainingState(model: self, epochs: epochs, stepsPerEpoch: steps, trainingCount: trainingCount,
                                   validationCount: validation?.count ?? 0, seed: seed,
-                                  step: optimizer?.iterations ?? 0)
+                                  step: optimizer?.iterations ?? 0,
+                                  history: History(trainingCount: trainingCount, validationCount: validation?.count ?? 0))
         callbacks.forEach { $0.trainBegin(&state) }
         epochLoop: for epoch in 0 ..< epochs {
             state.epoch = epoch
