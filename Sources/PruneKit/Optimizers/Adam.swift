@@ -36,20 +36,47 @@ public struct Adam: Optimizer, Codable, Equatable {
         iterations += 1
         let t = Float(iterations)
         let alpha = learningRate * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
-        let (oneMinusBeta1, oneMinusBeta2, epsilon) = (1 - beta1, 1 - beta2, self.epsilon)
+        let step = Step(alpha: alpha, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, epsilon: epsilon)
         for index in parameters.indices {
-            let gradient = gradients[index]
+            let gradient = gradients[index].baseAddress!
             parameters[index].scalars.withUnsafeMutableBufferPointer { theta in
                 firstMoments[index].scalars.withUnsafeMutableBufferPointer { m in
                     secondMoments[index].scalars.withUnsafeMutableBufferPointer { v in
-                        for i in 0 ..< theta.count {
-                            let g = gradient[i]
-                            m[i] += (g - m[i]) * oneMinusBeta1
-                            v[i] += (g * g - v[i]) * oneMinusBeta2
-                            theta[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+                        let blocks = Parallel.ranges(theta.count, size: 1 << 15)
+                        Parallel.forEach(blocks.count) { block in
+                            step.apply(theta.baseAddress!, m.baseAddress!, v.baseAddress!, gradient, range: blocks[block])
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One Adam update of a range of scalars, eight lanes at a time.
+    private struct Step {
+        let alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float
+
+        func apply(_ theta: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                   _ g: UnsafePointer<Float>, range: Range<Int>) {
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                var first = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
+                var second = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
+                first += (gradient - first) * oneMinusBeta1
+                second += (gradient * gradient - second) * oneMinusBeta2
+                let update = alpha * first / (second.squareRoot() + epsilon)
+                UnsafeMutableRawPointer(m + i).storeBytes(of: first, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(v + i).storeBytes(of: second, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(theta + i).storeBytes(
+                    of: UnsafeRawPointer(theta + i).loadUnaligned(as: SIMD8<Float>.self) - update, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < range.upperBound {
+                m[i] += (g[i] - m[i]) * oneMinusBeta1
+                v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
+                theta[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+                i += 1
             }
         }
     }
