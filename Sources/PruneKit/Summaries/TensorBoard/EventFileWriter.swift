@@ -1,0 +1,164 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes scalars and histograms to a TensorBoard event file, for `tensorboard --logdir`.
+///
+/// The file is `events.out.tfevents.<unix seconds>.<hostname>.<pid>.<counter>` inside the log
+/// directory, where `<counter>` is the smallest number that makes the name new, so writers started
+/// in the same second never share a file. It holds TFRecord-framed `Event` messages (see
+/// ``TFRecord``), starting with one that carries the wall time and the file version `brain.Event:2`.
+///
+/// Each record goes to the operating system with one `write(2)` as it is added, without buffering
+/// in the process, so a run that is killed leaves a file that TensorBoard reads up to the last
+/// record. A writer is not safe to use from several threads at once.
+///
+///     let writer = try EventFileWriter(directory: "logs/run-1")
+///     try writer.addScalar(tag: "loss", value: 0.28, step: 100)
+///     try writer.addHistogram(tag: "dense/kernel", values: kernel, step: 100)
+///     try writer.close()
+public final class EventFileWriter {
+    /// The path of the event file.
+    public let path: String
+
+    /// The open file, or `nil` once closed.
+    private var descriptor: Int32?
+
+    /// Creates `directory` (with any missing parents) and a new event file in it, and writes the
+    /// file-version record.
+    ///
+    /// - Parameter directory: The log directory, usually one per run.
+    /// - Throws: ``SummaryError/cannotCreateDirectory(path:detail:)`` when `directory` cannot be
+    ///   created or is not a directory; ``SummaryError/cannotCreateFile(path:detail:)`` or
+    ///   ``SummaryError/writeFailed(path:detail:)`` when the file cannot be created or written.
+    public init(directory: String) throws(SummaryError) {
+        try Self.createDirectory(directory)
+        let wallTime = Date().timeIntervalSince1970
+        let stem = "events.out.tfevents.\(Int(wallTime)).\(Self.hostname()).\(getpid())"
+        var counter = 0
+        while true {
+            let candidate = (directory as NSString).appendingPathComponent("\(stem).\(counter)")
+            let opened = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if opened >= 0 {
+                path = candidate
+                descriptor = opened
+                break
+            }
+            guard errno == EEXIST else { throw .cannotCreateFile(path: candidate, detail: Self.lastError()) }
+            counter += 1
+        }
+        try append(EventMessage.header(wallTime: wallTime))
+    }
+
+    deinit {
+        if let descriptor { _ = closeDescriptor(descriptor) }
+    }
+
+    /// Records `value` under `tag` at `step`, stored as a 32-bit float (`simple_value`).
+    ///
+    /// - Parameters:
+    ///   - tag: The series name, for example `"loss"` or `"val/accuracy"`.
+    ///   - value: The value; TensorBoard keeps it to `Float` precision.
+    ///   - step: The x coordinate, usually the global training step or the epoch.
+    ///   - wallTime: Seconds since 1970 when the value was measured.
+    /// - Throws: ``SummaryError/writeFailed(path:detail:)``, ``SummaryError/writerClosed(path:)``.
+    public func addScalar(tag: String, value: Double, step: Int,
+                          wallTime: Double = Date().timeIntervalSince1970) throws(SummaryError) {
+        try append(EventMessage.scalar(tag: tag, value: value, step: step, wallTime: wallTime))
+    }
+
+    /// Records the distribution of `values` under `tag` at `step`, bucketed as TensorFlow's
+    /// histogram summary does (see ``HistogramSummary``).
+    ///
+    /// - Parameters:
+    ///   - tag: The series name, for example `"conv1/kernel"`.
+    ///   - values: The values, for example a layer's weights; all must be finite.
+    ///   - step: The x coordinate, usually the global training step or the epoch.
+    ///   - wallTime: Seconds since 1970 when the values were measured.
+    /// - Throws: ``SummaryError/nonFiniteValue(path:tag:)`` when a value is NaN or infinite (nothing
+    ///   is written); ``SummaryError/writeFailed(path:detail:)``, ``SummaryError/writerClosed(path:)``.
+    public func addHistogram(tag: String, values: some Collection<Float>, step: Int,
+                             wallTime: Double = Date().timeIntervalSince1970) throws(SummaryError) {
+        guard values.allSatisfy(\.isFinite) else { throw .nonFiniteValue(path: path, tag: tag) }
+        let histogram = HistogramSummary(values)
+        try append(EventMessage.histogram(tag: tag, histogram: histogram, step: step, wallTime: wallTime))
+    }
+
+    /// Asks the operating system to commit the written records to storage (`fsync`).
+    ///
+    /// Records reach the operating system as they are added, so other processes (TensorBoard) see
+    /// them without this; it only matters for surviving a machine crash.
+    ///
+    /// - Throws: ``SummaryError/writeFailed(path:detail:)``, ``SummaryError/writerClosed(path:)``.
+    public func flush() throws(SummaryError) {
+        guard let descriptor else { throw .writerClosed(path: path) }
+        guard fsync(descriptor) == 0 else { throw .writeFailed(path: path, detail: Self.lastError()) }
+    }
+
+    /// Closes the file. Closing again does nothing; adding after closing throws.
+    ///
+    /// - Throws: ``SummaryError/writeFailed(path:detail:)`` when the system reports an error on close.
+    public func close() throws(SummaryError) {
+        guard let descriptor else { return }
+        self.descriptor = nil
+        guard closeDescriptor(descriptor) == 0 else { throw .writeFailed(path: path, detail: Self.lastError()) }
+    }
+
+    /// Writes `event` as one TFRecord with a single `write(2)`, retrying after partial writes.
+    private func append(_ event: [UInt8]) throws(SummaryError) {
+        guard let descriptor else { throw .writerClosed(path: path) }
+        let record = TFRecord.frame(event)
+        try record.withUnsafeBufferPointer { (buffer) throws(SummaryError) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw .writeFailed(path: path, detail: Self.lastError())
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Creates `directory` and its missing parents with `mkdir(2)`, like `mkdir -p`; an existing
+    /// directory is fine.
+    ///
+    /// - Throws: ``SummaryError/cannotCreateDirectory(path:detail:)`` naming `directory`, with the
+    ///   detail naming the component at fault (a file in the way, or the one `mkdir` refused).
+    private static func createDirectory(_ directory: String) throws(SummaryError) {
+        var missing: [String] = []
+        var existing = directory
+        var isDirectory: ObjCBool = false
+        while !existing.isEmpty, !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
+            missing.append(existing)
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        if !existing.isEmpty, !isDirectory.boolValue {
+            throw .cannotCreateDirectory(path: directory, detail: "\(existing) is a file, not a directory")
+        }
+        for path in missing.reversed() where mkdir(path, 0o777) != 0 && errno != EEXIST {
+            throw .cannotCreateDirectory(path: directory, detail: "\(path): \(lastError())")
+        }
+    }
+
+    /// This machine's host name, or `localhost` when the system does not say.
+    private static func hostname() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0, name[0] != 0 else { return "localhost" }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
+    }
+
+    /// The system's description of the last `errno`.
+    private static func lastError() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+/// Closes a file descriptor with the system call, which the writer's own `close()` hides.
+private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+    close(descriptor)
+}

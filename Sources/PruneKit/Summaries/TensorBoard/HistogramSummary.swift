@@ -1,0 +1,96 @@
+/// The bucketed summary of a set of values that TensorBoard's histogram and distribution
+/// dashboards show, encoded as TensorFlow's `HistogramProto`.
+///
+/// Bucketing matches TensorFlow's C++ `histogram::Histogram` (used by the `HistogramSummary` op):
+/// the default bucket limits grow by 10% from 1e-12 to 1e20, mirrored for negative values, with 0
+/// and ±`Double.greatestFiniteMagnitude` at the centre and ends. Bucket `i` counts the values in
+/// `[limit[i-1], limit[i])`. When encoded, each run of consecutive empty buckets is merged into a
+/// single empty bucket at the run's last limit, as `EncodeToProto(preserve_zero_buckets: false)` does.
+struct HistogramSummary {
+    /// TensorFlow's default bucket limits (`InitDefaultBuckets` in
+    /// `tensorflow/core/lib/histogram/histogram.cc`), built with the same double arithmetic so the
+    /// limits are bit-identical.
+    static let defaultBucketLimits: [Double] = {
+        var positive: [Double] = []
+        var value = 1.0e-12
+        while value < 1.0e20 {
+            positive.append(value)
+            value *= 1.1
+        }
+        positive.append(.greatestFiniteMagnitude)
+        return positive.reversed().map { -$0 } + [0] + positive
+    }()
+
+    /// The smallest value added, or `Double.greatestFiniteMagnitude` when there are none.
+    private(set) var min = Double.greatestFiniteMagnitude
+    /// The largest value added, or `-Double.greatestFiniteMagnitude` when there are none.
+    private(set) var max = -Double.greatestFiniteMagnitude
+    /// How many values were added.
+    private(set) var count = 0.0
+    /// The sum of the values.
+    private(set) var sum = 0.0
+    /// The sum of the squared values.
+    private(set) var sumOfSquares = 0.0
+    /// How many values fell in each bucket of ``defaultBucketLimits``.
+    private(set) var bucketCounts = [Double](repeating: 0, count: defaultBucketLimits.count)
+
+    /// The summary of `values`, each widened to `Double`.
+    ///
+    /// - Precondition: Every value is finite.
+    init(_ values: some Sequence<Float>) {
+        for value in values { add(Double(value)) }
+    }
+
+    /// Adds `value` to the bucket whose limit is the first one greater than it.
+    private mutating func add(_ value: Double) {
+        precondition(value.isFinite, "histogram values must be finite, got \(value)")
+        let limits = Self.defaultBucketLimits
+        var low = 0
+        var high = limits.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if limits[middle] > value { high = middle } else { low = middle + 1 }
+        }
+        bucketCounts[low] += 1
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+        count += 1
+        sum += value
+        sumOfSquares += value * value
+    }
+
+    /// The bucket limits and counts to store: non-empty buckets as they are, and each run of
+    /// empty buckets merged into one at the run's last limit.
+    var encodedBuckets: (limits: [Double], counts: [Double]) {
+        var limits: [Double] = []
+        var counts: [Double] = []
+        var index = 0
+        while index < bucketCounts.count {
+            if bucketCounts[index] == 0 {
+                while index + 1 < bucketCounts.count, bucketCounts[index + 1] == 0 { index += 1 }
+            }
+            limits.append(Self.defaultBucketLimits[index])
+            counts.append(bucketCounts[index])
+            index += 1
+        }
+        return (limits, counts)
+    }
+
+    /// Writes the fields of a `HistogramProto`:
+    ///
+    ///     message HistogramProto {
+    ///       double min = 1; double max = 2; double num = 3; double sum = 4; double sum_squares = 5;
+    ///       repeated double bucket_limit = 6 [packed = true];
+    ///       repeated double bucket = 7 [packed = true];
+    ///     }
+    func encode(into message: inout ProtobufWriter) {
+        let buckets = encodedBuckets
+        message.double(1, min)
+        message.double(2, max)
+        message.double(3, count)
+        message.double(4, sum)
+        message.double(5, sumOfSquares)
+        message.packedDoubles(6, buckets.limits)
+        message.packedDoubles(7, buckets.counts)
+    }
+}
