@@ -116,10 +116,10 @@ import Testing
             }
         }
         expectError(.negativeBeginStep(-1), naming: "beginStep") { _ = try ConstantSparsity(targetSparsity: 0.5, beginStep: -1) }
-        expectError(.endStepOutOfRange(endStep: 9, beginStep: 10, minimum: 10, allowsForever: true), naming: "endStep") {
+        expectError(.endStepOutOfRange(endStep: 9, beginStep: 10, endAfterBegin: false, allowsForever: true), naming: "endStep") {
             _ = try ConstantSparsity(targetSparsity: 0.5, beginStep: 10, endStep: 9)
         }
-        expectError(.endStepOutOfRange(endStep: -2, beginStep: 0, minimum: 0, allowsForever: true), naming: "endStep") {
+        expectError(.endStepOutOfRange(endStep: -2, beginStep: 0, endAfterBegin: false, allowsForever: true), naming: "endStep") {
             _ = try ConstantSparsity(targetSparsity: 0.5, beginStep: 0, endStep: -2)
         }
         for bad in [0, -100] {
@@ -144,11 +144,17 @@ import Testing
         expectError(.negativeBeginStep(-5), naming: "beginStep") { try make(begin: -5) }
         // tfmot: PolynomialDecay needs an end (no -1), and we also need end > begin (tfmot divides by 0).
         for bad in [-1, 49, 50] {
-            expectError(.endStepOutOfRange(endStep: bad, beginStep: 50, minimum: 51, allowsForever: false), naming: "endStep") {
+            expectError(.endStepOutOfRange(endStep: bad, beginStep: 50, endAfterBegin: true, allowsForever: false), naming: "endStep") {
                 try make(begin: 50, end: bad)
             }
         }
         #expect(throws: Never.self) { try make(begin: 50, end: 51) }
+        #expect(PruningError.endStepOutOfRange(endStep: 50, beginStep: 50, endAfterBegin: true, allowsForever: false).description
+            == "endStep 50 is out of range: it must be > beginStep 50")
+        #expect(PruningError.endStepOutOfRange(endStep: -2, beginStep: 0, endAfterBegin: false, allowsForever: true).description
+            == "endStep -2 is out of range: it must be -1 (prune forever) or >= beginStep 0")
+        expectError(.endStepOutOfRange(endStep: Int.max, beginStep: Int.max, endAfterBegin: true, allowsForever: false),
+                    naming: "endStep") { try make(begin: Int.max, end: Int.max) }
         expectError(.frequencyNotPositive(0), naming: "frequency") { try make(frequency: 0) }
         for bad in [0, -1, .nan, .infinity] {
             expectError(.powerNotPositive(bad), naming: "power") { try make(power: bad) }

@@ -50,22 +50,3 @@ public struct ConstantSparsity: PruningSchedule, Hashable, Codable {
         (isPruningTurn(step), Float(targetSparsity))
     }
 }
-
-extension PruningSchedule {
-    /// tfmot's `_validate_step`: `beginStep >= 0`; `endStep == -1` only when `allowsForever`,
-    /// otherwise `endStep >= minimumEnd` (default `beginStep`); `frequency >= 1`.
-    static func validateSteps(beginStep: Int, endStep: Int, frequency: Int, allowsForever: Bool,
-                              minimumEnd: Int? = nil) throws(PruningError) {
-        guard beginStep >= 0 else { throw .negativeBeginStep(beginStep) }
-        let minimum = minimumEnd ?? beginStep
-        if !(allowsForever && endStep == -1) && endStep < minimum {
-            throw .endStepOutOfRange(endStep: endStep, beginStep: beginStep, minimum: minimum, allowsForever: allowsForever)
-        }
-        guard frequency >= 1 else { throw .frequencyNotPositive(frequency) }
-    }
-
-    /// tfmot's `_validate_sparsity`: `0 <= sparsity < 1` (NaN fails).
-    static func validateSparsity(_ sparsity: Double, name: String) throws(PruningError) {
-        guard sparsity >= 0 && sparsity < 1 else { throw .sparsityOutOfRange(name: name, value: sparsity) }
-    }
-}

@@ -51,7 +51,7 @@ public struct PolynomialDecay: PruningSchedule, Hashable, Codable {
     public init(initialSparsity: Double, finalSparsity: Double, beginStep: Int, endStep: Int,
                 power: Double = 3, frequency: Int = 100, updatesAtEndStep: Bool = false) throws(PruningError) {
         try Self.validateSteps(beginStep: beginStep, endStep: endStep, frequency: frequency, allowsForever: false,
-                               minimumEnd: beginStep >= 0 ? beginStep + 1 : nil)
+                               endAfterBegin: true)
         try Self.validateSparsity(initialSparsity, name: "initialSparsity")
         try Self.validateSparsity(finalSparsity, name: "finalSparsity")
         guard power.isFinite && power > 0 else { throw .powerNotPositive(power) }

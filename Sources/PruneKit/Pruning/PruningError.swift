@@ -8,10 +8,9 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
     case sparsityOutOfRange(name: String, value: Double)
     /// `beginStep` is negative (tfmot: `begin_step should be >= 0`).
     case negativeBeginStep(Int)
-    /// `endStep` is neither `-1` (prune forever, where allowed) nor a step at or after `beginStep`.
-    /// `minimum` is the smallest allowed end step: `beginStep` for ``ConstantSparsity``,
-    /// `beginStep + 1` for ``PolynomialDecay``.
-    case endStepOutOfRange(endStep: Int, beginStep: Int, minimum: Int, allowsForever: Bool)
+    /// `endStep` is neither `-1` (prune forever, where allowed) nor a step at or after `beginStep`
+    /// (strictly after it when `endAfterBegin`, as ``PolynomialDecay`` needs).
+    case endStepOutOfRange(endStep: Int, beginStep: Int, endAfterBegin: Bool, allowsForever: Bool)
     /// `frequency` is below 1 (tfmot: `frequency should be > 0`).
     case frequencyNotPositive(Int)
     /// ``PolynomialDecay``'s `power` is NaN, infinite or not above 0 (tfmot does not check it).
@@ -31,8 +30,8 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(name) \(value) is outside [0, 1)"
         case .negativeBeginStep(let step):
             return "beginStep \(step) is negative: it must be >= 0"
-        case .endStepOutOfRange(let endStep, let beginStep, let minimum, let allowsForever):
-            let allowed = minimum == beginStep ? ">= beginStep \(beginStep)" : "> beginStep \(beginStep)"
+        case .endStepOutOfRange(let endStep, let beginStep, let endAfterBegin, let allowsForever):
+            let allowed = "\(endAfterBegin ? ">" : ">=") beginStep \(beginStep)"
             return "endStep \(endStep) is out of range: it must be \(allowsForever ? "-1 (prune forever) or " : "")\(allowed)"
         case .frequencyNotPositive(let frequency):
             return "frequency \(frequency) is out of range: it must be >= 1"

@@ -41,3 +41,22 @@ extension PruningSchedule {
         return PruningTimeline(updates: updates, finalTargetSparsity: finalTargetSparsity)
     }
 }
+
+extension PruningSchedule {
+    /// tfmot's `_validate_step`: `beginStep >= 0`; `endStep == -1` only when `allowsForever`,
+    /// otherwise `endStep >= beginStep` (`> beginStep` when `endAfterBegin`); `frequency >= 1`.
+    static func validateSteps(beginStep: Int, endStep: Int, frequency: Int, allowsForever: Bool,
+                              endAfterBegin: Bool = false) throws(PruningError) {
+        guard beginStep >= 0 else { throw .negativeBeginStep(beginStep) }
+        if !(allowsForever && endStep == -1) && (endAfterBegin ? endStep <= beginStep : endStep < beginStep) {
+            throw .endStepOutOfRange(endStep: endStep, beginStep: beginStep, endAfterBegin: endAfterBegin,
+                                     allowsForever: allowsForever)
+        }
+        guard frequency >= 1 else { throw .frequencyNotPositive(frequency) }
+    }
+
+    /// tfmot's `_validate_sparsity`: `0 <= sparsity < 1` (NaN fails).
+    static func validateSparsity(_ sparsity: Double, name: String) throws(PruningError) {
+        guard sparsity >= 0 && sparsity < 1 else { throw .sparsityOutOfRange(name: name, value: sparsity) }
+    }
+}
