@@ -56,7 +56,8 @@ let package = Package(
 
         .testTarget(
             name: "PruneKitTests",
-            dependencies: ["PruneKit", "_PruneKitKernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["PruneKit", "_PruneKitKernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            resources: [.copy("Resources")]
         ),
     ]
 )
