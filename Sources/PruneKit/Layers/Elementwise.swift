@@ -48,4 +48,16 @@ enum Elementwise {
         }
         while i < count { target[i] += source[i]; i += 1 }
     }
+
+    /// `values[i] *= factors[i]`.
+    static func multiply(_ values: UnsafeMutablePointer<Float>, by factors: UnsafePointer<Float>, count: Int) {
+        let v = UnsafeMutableRawPointer(values), f = UnsafeRawPointer(factors)
+        var i = 0
+        while i + 8 <= count {
+            let product = v.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * f.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            v.storeBytes(of: product, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { values[i] *= factors[i]; i += 1 }
+    }
 }

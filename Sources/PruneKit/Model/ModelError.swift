@@ -10,6 +10,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case dataMismatch(String)
     /// A training or evaluation argument is out of range.
     case invalidArgument(name: String, value: String, allowed: String)
+    /// A pruning mask could not be computed.
+    case pruning(PruningError)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "data does not fit the model: \(detail)"
         case .invalidArgument(let name, let value, let allowed):
             return "invalid \(name) \(value): must be \(allowed)"
+        case .pruning(let error):
+            return "pruning: \(error)"
         }
     }
 }

@@ -29,6 +29,8 @@ public struct Sequential: Sendable {
     public private(set) var metrics: [Metric] = []
     /// The optimizer and its state.
     public var optimizer: (any Optimizer)?
+    /// The pruning policy, step and masks, once the model is wrapped with ``pruned(_:)``.
+    public internal(set) var pruning: PruningState?
 
     /// Creates a model whose weights are created when it first sees data.
     public init(seed: UInt64 = 0, @LayerBuilder _ layers: () -> [any Layer]) {

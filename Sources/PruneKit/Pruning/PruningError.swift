@@ -24,8 +24,21 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
     /// m-by-n sparsity needs a rank-2 (Dense) or rank-4 (Conv2D) kernel, as tfmot's `weights_rearrange`.
     case mByNNeedsRank2Or4(shape: [Int])
 
+    /// A model was wrapped for pruning before it had weights.
+    case modelNotBuilt
+    /// A layer named for pruning does not exist.
+    case unknownLayer(name: String, available: [String])
+    /// A layer named for pruning has no kernel (pooling, dropout, flatten).
+    case notPrunable(layer: String, type: String)
+
     public var description: String {
         switch self {
+        case .modelNotBuilt:
+            return "the model has no weights yet: build it (Sequential(inputShape:)) before wrapping it for pruning"
+        case .unknownLayer(let name, let available):
+            return "no layer named \"\(name)\" to prune; prunable layers: \(available.joined(separator: ", "))"
+        case .notPrunable(let layer, let type):
+            return "layer \(layer) (\(type)) has no kernel to prune; only Conv2D and Dense kernels are pruned"
         case .sparsityOutOfRange(let name, let value):
             return "\(name) \(value) is outside [0, 1)"
         case .negativeBeginStep(let step):

@@ -61,7 +61,7 @@ extension Sequential {
                 callbacks.forEach { $0.batchBegin(&state) }
                 let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, trainingCount)]
                 workspace.load(training, indices: indices)
-                let result = state.model.trainStep(workspace, batchSize: indices.count, seed: seed, step: state.step)
+                let result = try state.model.trainStep(workspace, batchSize: indices.count, seed: seed, step: state.step)
                 lossSum += result.lossSum
                 correct += result.correct
                 seen += indices.count
@@ -87,12 +87,15 @@ extension Sequential {
         return state.history
     }
 
-    /// One gradient step on the batch loaded in `workspace`: forward, loss, backward, optimizer update.
-    mutating func trainStep(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) -> (lossSum: Double, correct: Int) {
+    /// One gradient step on the batch loaded in `workspace`: the pruning step and mask update (when
+    /// pruned), forward, loss, backward, optimizer update, and the masks applied again.
+    mutating func trainStep(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) throws(ModelError) -> (lossSum: Double, correct: Int) {
+        do { try advancePruning() } catch { throw .pruning(error) }
         forward(workspace, batchSize: batchSize, training: true, seed: seed, step: step)
         let result = score(workspace, batchSize: batchSize, withGradient: true)
         backward(workspace, batchSize: batchSize, seed: seed, step: step)
         applyGradients(workspace)
+        applyPruningMasks()
         return result
     }
 

@@ -1,0 +1,110 @@
+extension Sequential {
+    /// The index of the kernel among a layer's parameters, if it has one.
+    static func kernelIndex(of layer: any Layer) -> Int? { layer.parameterNames.firstIndex(of: "kernel") }
+
+    /// This model wrapped for magnitude pruning, as tfmot's `prune_low_magnitude(model, …)`.
+    ///
+    /// Every mask starts all ones and the step at 0; during `fit` the step advances once per batch
+    /// and the masks follow `policy` (see ``PruningState``). Pruning an already pruned model
+    /// replaces its policy and masks.
+    ///
+    /// - Throws: ``PruningError/modelNotBuilt`` before the model has weights,
+    ///   ``PruningError/unknownLayer(name:available:)`` or ``PruningError/notPrunable(layer:type:)``
+    ///   for a bad layer name, and the block or m-by-n errors for kernels those patterns do not fit.
+    public func pruned(_ policy: PruningPolicy) throws(PruningError) -> Sequential {
+        guard isBuilt else { throw .modelNotBuilt }
+        let prunable = layers.indices.filter { Self.kernelIndex(of: layers[$0]) != nil }
+        let chosen: [Int]
+        if let names = policy.layerNames {
+            chosen = try names.map { name throws(PruningError) in
+                guard let index = layerNames.firstIndex(of: name) else {
+                    throw .unknownLayer(name: name, available: prunable.map { layerNames[$0] })
+                }
+                guard prunable.contains(index) else { throw .notPrunable(layer: name, type: layers[index].typeName) }
+                return index
+            }.sorted()
+        } else {
+            chosen = prunable
+        }
+        let prunedLayers = chosen.map { index in
+            PrunedLayer(layerIndex: index, name: layerNames[index],
+                        mask: Tensor(repeating: 1, shape: layers[index].parameters[Self.kernelIndex(of: layers[index])!].shape),
+                        threshold: 0, targetSparsity: 0)
+        }
+        let state = PruningState(policy: policy, layers: prunedLayers)
+        // A trial run of the mask computation rejects patterns that do not fit the kernels now.
+        _ = try state.masks(for: prunedLayers.map { kernel(of: $0.layerIndex) }, atStep: max(policy.schedule.beginStep, 1))
+        var copy = self
+        copy.pruning = state
+        return copy
+    }
+
+    /// This model wrapped for pruning with `schedule` and the default policy (every Conv2D and Dense
+    /// kernel, element-wise, per layer): `prune_low_magnitude(model, pruning_schedule=schedule)`.
+    public func pruned(with schedule: any PruningSchedule, layers names: [String]? = nil) throws(PruningError) -> Sequential {
+        try pruned(PruningPolicy(schedule: schedule, layerNames: names))
+    }
+
+    /// The model without its pruning state, the zeros baked into the kernels: tfmot's
+    /// `strip_pruning`. Training it further no longer keeps pruned weights at zero.
+    public func strippingPruning() -> Sequential {
+        var copy = self
+        copy.applyPruningMasks()
+        copy.pruning = nil
+        return copy
+    }
+
+    /// The kernel of layer `index`.
+    func kernel(of index: Int) -> Tensor { layers[index].parameters[Self.kernelIndex(of: layers[index])!] }
+
+    /// Advances the pruning step before a training batch and, on a mask-update step, recomputes the
+    /// masks from the current kernels and applies them (tfmot's `conditional_mask_update` followed by
+    /// `weight_mask_op`).
+    mutating func advancePruning() throws(PruningError) {
+        guard var state = pruning else { return }
+        state.step += 1
+        if state.updatesMasks(atStep: state.step) {
+            let masks = try state.masks(for: state.layers.map { kernel(of: $0.layerIndex) }, atStep: state.step)
+            let target = state.policy.nmSparsity.map { Float($0.m) / Float($0.n) } ?? state.policy.schedule(step: state.step).sparsity
+            for index in state.layers.indices {
+                state.layers[index].mask = masks[index].mask
+                state.layers[index].threshold = masks[index].threshold
+                state.layers[index].targetSparsity = target
+            }
+            state.lastUpdateStep = state.step
+            pruning = state
+            applyPruningMasks()
+        } else {
+            pruning = state
+        }
+    }
+
+    /// Multiplies every pruned kernel by its mask, so pruned weights are exactly zero.
+    mutating func applyPruningMasks() {
+        guard let state = pruning else { return }
+        for layer in state.layers {
+            let kernelIndex = Self.kernelIndex(of: layers[layer.layerIndex])!
+            var parameters = layers[layer.layerIndex].parameters
+            layers[layer.layerIndex].parameters = []
+            parameters[kernelIndex].scalars.withUnsafeMutableBufferPointer { kernel in
+                layer.mask.scalars.withUnsafeBufferPointer { mask in
+                    Elementwise.multiply(kernel.baseAddress!, by: mask.baseAddress!, count: kernel.count)
+                }
+            }
+            layers[layer.layerIndex].parameters = parameters
+        }
+    }
+
+    /// Layer, shape, weight count, non-zeros and sparsity of every kernel: one call to see what
+    /// pruning did.
+    public func sparsityTable() -> SparsityTable {
+        let pruned = Set(pruning?.layers.map(\.layerIndex) ?? [])
+        return SparsityTable(rows: layers.indices.compactMap { index in
+            guard Self.kernelIndex(of: layers[index]) != nil else { return nil }
+            let kernel = kernel(of: index)
+            return SparsityTable.Row(layer: layerNames[index], type: layers[index].typeName, shape: kernel.shape,
+                                     weights: kernel.count, nonZeros: kernel.scalars.lazy.filter { $0 != 0 }.count,
+                                     pruned: pruned.contains(index))
+        })
+    }
+}
