@@ -220,7 +220,7 @@ private func bytes(of value: some FixedWidthInteger) -> [UInt8] {
 }
 
 /// Runs TensorBoard's `EventAccumulator` in `python3` over a log directory.
-private enum TensorBoardPython {
+enum TensorBoardPython {
     /// Whether CI demands this check (`PRUNEKIT_REQUIRE_TENSORBOARD=1`), making a missing module a failure.
     static let isRequired = ProcessInfo.processInfo.environment["PRUNEKIT_REQUIRE_TENSORBOARD"] == "1"
 

@@ -12,6 +12,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(name: String, value: String, allowed: String)
     /// A pruning mask could not be computed.
     case pruning(PruningError)
+    /// A callback threw; training stopped.
+    case callbackFailed(callback: String, detail: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid \(name) \(value): must be \(allowed)"
         case .pruning(let error):
             return "pruning: \(error)"
+        case .callbackFailed(let callback, let detail):
+            return "callback \(callback) failed: \(detail)"
         }
     }
 }

@@ -10,6 +10,8 @@ public enum SummaryError: Error, Equatable, Sendable, CustomStringConvertible {
     case writerClosed(path: String)
     /// A histogram was given a NaN or infinite value, which has no bucket.
     case nonFiniteValue(path: String, tag: String)
+    /// A summaries log could not be read back.
+    case unreadableLog(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum SummaryError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): write failed: \(detail)"
         case .writerClosed(let path):
             return "\(path): event file writer is already closed"
+        case .unreadableLog(let path, let detail):
+            return "\(path): cannot read summaries: \(detail)"
         case .nonFiniteValue(let path, let tag):
             return "\(path): histogram '\(tag)' holds NaN or infinity, which no bucket can count"
         }

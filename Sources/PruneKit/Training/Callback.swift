@@ -3,29 +3,30 @@
 ///
 /// Order within a batch: ``batchBegin(_:)``, forward and backward pass, optimizer update,
 /// ``batchEnd(_:)``. Callbacks run in the order given to `fit`; the progress display runs last.
-/// All methods have empty default implementations.
+/// All methods have empty default implementations. A callback that throws stops training: `fit`
+/// rethrows the error as ``ModelError/callbackFailed(callback:detail:)``.
 public protocol Callback: AnyObject {
     /// Before the first epoch.
-    func trainBegin(_ state: inout TrainingState)
+    func trainBegin(_ state: inout TrainingState) throws
     /// After the last epoch (or after ``TrainingState/stopTraining`` was set).
-    func trainEnd(_ state: inout TrainingState)
+    func trainEnd(_ state: inout TrainingState) throws
     /// At the start of each epoch.
-    func epochBegin(_ state: inout TrainingState)
+    func epochBegin(_ state: inout TrainingState) throws
     /// After each epoch's training batches and validation; ``TrainingState/epochLogs`` is set.
-    func epochEnd(_ state: inout TrainingState)
+    func epochEnd(_ state: inout TrainingState) throws
     /// Before each training batch.
-    func batchBegin(_ state: inout TrainingState)
+    func batchBegin(_ state: inout TrainingState) throws
     /// After each batch's optimizer update; ``TrainingState/batchLogs`` is set.
-    func batchEnd(_ state: inout TrainingState)
+    func batchEnd(_ state: inout TrainingState) throws
 }
 
 extension Callback {
-    public func trainBegin(_ state: inout TrainingState) {}
-    public func trainEnd(_ state: inout TrainingState) {}
-    public func epochBegin(_ state: inout TrainingState) {}
-    public func epochEnd(_ state: inout TrainingState) {}
-    public func batchBegin(_ state: inout TrainingState) {}
-    public func batchEnd(_ state: inout TrainingState) {}
+    public func trainBegin(_ state: inout TrainingState) throws {}
+    public func trainEnd(_ state: inout TrainingState) throws {}
+    public func epochBegin(_ state: inout TrainingState) throws {}
+    public func epochEnd(_ state: inout TrainingState) throws {}
+    public func batchBegin(_ state: inout TrainingState) throws {}
+    public func batchEnd(_ state: inout TrainingState) throws {}
 }
 
 /// Running loss and accuracy of the current epoch, as Keras passes to `on_train_batch_end`.

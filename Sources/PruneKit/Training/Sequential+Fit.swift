@@ -49,16 +49,16 @@ extension Sequential {
                                   validationCount: validation?.count ?? 0, seed: seed,
                                   step: optimizer?.iterations ?? 0,
                                   history: History(trainingCount: trainingCount, validationCount: validation?.count ?? 0))
-        callbacks.forEach { $0.trainBegin(&state) }
+        try Self.notify(callbacks, &state) { try $0.trainBegin(&$1) }
         epochLoop: for epoch in 0 ..< epochs {
             state.epoch = epoch
             let started = Date()
-            callbacks.forEach { $0.epochBegin(&state) }
+            try Self.notify(callbacks, &state) { try $0.epochBegin(&$1) }
             let order = shuffle ? Self.permutation(trainingCount, seed: seed, epoch: epoch) : Array(0 ..< trainingCount)
             var lossSum = 0.0, correct = 0, seen = 0
             for batch in 0 ..< steps {
                 state.batch = batch
-                callbacks.forEach { $0.batchBegin(&state) }
+                try Self.notify(callbacks, &state) { try $0.batchBegin(&$1) }
                 let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, trainingCount)]
                 workspace.load(training, indices: indices)
                 let result = try state.model.trainStep(workspace, batchSize: indices.count, seed: seed, step: state.step)
@@ -67,7 +67,7 @@ extension Sequential {
                 seen += indices.count
                 state.batchLogs = BatchLogs(batchLoss: result.lossSum / Double(indices.count), loss: lossSum / Double(seen),
                                             accuracy: Double(correct) / Double(seen), size: indices.count)
-                callbacks.forEach { $0.batchEnd(&state) }
+                try Self.notify(callbacks, &state) { try $0.batchEnd(&$1) }
                 state.step += 1
                 if state.stopTraining { break }
             }
@@ -79,12 +79,22 @@ extension Sequential {
                                  samplesPerSecond: Double(seen) / max(trainingSeconds, 1e-9))
             state.epochLogs = logs
             state.history.epochs.append(logs)
-            callbacks.forEach { $0.epochEnd(&state) }
+            try Self.notify(callbacks, &state) { try $0.epochEnd(&$1) }
             if state.stopTraining { break epochLoop }
         }
-        callbacks.forEach { $0.trainEnd(&state) }
+        try Self.notify(callbacks, &state) { try $0.trainEnd(&$1) }
         self = state.model
         return state.history
+    }
+
+    /// Calls `event` on every callback in order; a callback's error stops training.
+    private static func notify(_ callbacks: [any Callback], _ state: inout TrainingState,
+                               _ event: (any Callback, inout TrainingState) throws -> Void) throws(ModelError) {
+        for callback in callbacks {
+            do { try event(callback, &state) } catch {
+                throw .callbackFailed(callback: String(describing: type(of: callback)), detail: String(describing: error))
+            }
+        }
     }
 
     /// One gradient step on the batch loaded in `workspace`: the pruning step and mask update (when

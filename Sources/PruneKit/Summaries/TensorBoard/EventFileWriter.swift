@@ -22,10 +22,9 @@ import Darwin
 ///     try writer.close()
 public final class EventFileWriter {
     /// The path of the event file.
-    public let path: String
+    public var path: String { file.path }
 
-    /// The open file, or `nil` once closed.
-    private var descriptor: Int32?
+    private let file: AppendOnlyFile
 
     /// Creates `directory` (with any missing parents) and a new event file in it, and writes the
     /// file-version record.
@@ -35,26 +34,9 @@ public final class EventFileWriter {
     ///   created or is not a directory; ``SummaryError/cannotCreateFile(path:detail:)`` or
     ///   ``SummaryError/writeFailed(path:detail:)`` when the file cannot be created or written.
     public init(directory: String) throws(SummaryError) {
-        try Self.createDirectory(directory)
         let wallTime = Date().timeIntervalSince1970
-        let stem = "events.out.tfevents.\(Int(wallTime)).\(Self.hostname()).\(getpid())"
-        var counter = 0
-        while true {
-            let candidate = (directory as NSString).appendingPathComponent("\(stem).\(counter)")
-            let opened = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if opened >= 0 {
-                path = candidate
-                descriptor = opened
-                break
-            }
-            guard errno == EEXIST else { throw .cannotCreateFile(path: candidate, detail: Self.lastError()) }
-            counter += 1
-        }
+        file = try AppendOnlyFile(uniqueIn: directory, stem: "events.out.tfevents.\(Int(wallTime)).\(Self.hostname()).\(getpid())")
         try append(EventMessage.header(wallTime: wallTime))
-    }
-
-    deinit {
-        if let descriptor { _ = closeDescriptor(descriptor) }
     }
 
     /// Records `value` under `tag` at `step`, stored as a 32-bit float (`simple_value`).
@@ -94,55 +76,19 @@ public final class EventFileWriter {
     ///
     /// - Throws: ``SummaryError/writeFailed(path:detail:)``, ``SummaryError/writerClosed(path:)``.
     public func flush() throws(SummaryError) {
-        guard let descriptor else { throw .writerClosed(path: path) }
-        guard fsync(descriptor) == 0 else { throw .writeFailed(path: path, detail: Self.lastError()) }
+        try file.sync()
     }
 
     /// Closes the file. Closing again does nothing; adding after closing throws.
     ///
     /// - Throws: ``SummaryError/writeFailed(path:detail:)`` when the system reports an error on close.
     public func close() throws(SummaryError) {
-        guard let descriptor else { return }
-        self.descriptor = nil
-        guard closeDescriptor(descriptor) == 0 else { throw .writeFailed(path: path, detail: Self.lastError()) }
+        try file.close()
     }
 
-    /// Writes `event` as one TFRecord with a single `write(2)`, retrying after partial writes.
+    /// Writes `event` as one TFRecord with a single append.
     private func append(_ event: [UInt8]) throws(SummaryError) {
-        guard let descriptor else { throw .writerClosed(path: path) }
-        let record = TFRecord.frame(event)
-        try record.withUnsafeBufferPointer { (buffer) throws(SummaryError) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw .writeFailed(path: path, detail: Self.lastError())
-                }
-                offset += written
-            }
-        }
-    }
-
-    /// Creates `directory` and its missing parents with `mkdir(2)`, like `mkdir -p`; an existing
-    /// directory is fine.
-    ///
-    /// - Throws: ``SummaryError/cannotCreateDirectory(path:detail:)`` naming `directory`, with the
-    ///   detail naming the component at fault (a file in the way, or the one `mkdir` refused).
-    private static func createDirectory(_ directory: String) throws(SummaryError) {
-        var missing: [String] = []
-        var existing = directory
-        var isDirectory: ObjCBool = false
-        while !existing.isEmpty, !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
-            missing.append(existing)
-            existing = (existing as NSString).deletingLastPathComponent
-        }
-        if !existing.isEmpty, !isDirectory.boolValue {
-            throw .cannotCreateDirectory(path: directory, detail: "\(existing) is a file, not a directory")
-        }
-        for path in missing.reversed() where mkdir(path, 0o777) != 0 && errno != EEXIST {
-            throw .cannotCreateDirectory(path: directory, detail: "\(path): \(lastError())")
-        }
+        try file.append(TFRecord.frame(event))
     }
 
     /// This machine's host name, or `localhost` when the system does not say.
@@ -151,14 +97,4 @@ public final class EventFileWriter {
         guard gethostname(&name, name.count - 1) == 0, name[0] != 0 else { return "localhost" }
         return String(decoding: name.prefix { $0 != 0 }.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
     }
-
-    /// The system's description of the last `errno`.
-    private static func lastError() -> String {
-        String(cString: strerror(errno))
-    }
-}
-
-/// Closes a file descriptor with the system call, which the writer's own `close()` hides.
-private func closeDescriptor(_ descriptor: Int32) -> Int32 {
-    close(descriptor)
 }
