@@ -202,6 +202,31 @@ private struct NeverPrune: PruningSchedule {
         #expect(rest.validationAccuracy == Array(full.validationAccuracy.suffix(2)))
     }
 
+    @Test func modelCheckpointSkipsEpochsCutShortAndStopsOnFailedSaves() throws {
+        final class StopAtSecondBatch: Callback {
+            func batchEnd(_ state: inout TrainingState) { if state.batch == 1 { state.stopTraining = true } }
+        }
+        let dir = try TemporaryDirectory()
+        defer { withExtendedLifetime(dir) {} }
+        let data = try quadrantDataset(count: 30, seed: 8)
+
+        var stopped = smallCNN()
+        let saver = ModelCheckpoint(path: dir.path("stopped.prunekit"))
+        try stopped.fit(data, batchSize: 10, epochs: 2, verbose: false, callbacks: [StopAtSecondBatch(), saver])
+        #expect(saver.error == nil)
+        #expect(!FileManager.default.fileExists(atPath: saver.path))
+
+        var failing = smallCNN()
+        let unwritable = ModelCheckpoint(path: dir.path("missing/model-{epoch}.prunekit"))
+        let history = try failing.fit(data, batchSize: 10, epochs: 3, verbose: false, callbacks: [unwritable])
+        #expect(history.epochs.count == 1)
+        let expectedPath = dir.path("missing/model-1.prunekit")
+        guard case .cannotWrite(expectedPath, _) = unwritable.error else {
+            Issue.record("a failed save: \(String(describing: unwritable.error))")
+            return
+        }
+    }
+
     @Test func initialEpochIsValidated() throws {
         let data = try quadrantDataset(count: 10, seed: 1)
         var model = smallCNN()
@@ -258,6 +283,13 @@ private struct NeverPrune: PruningSchedule {
         let futurePath = try dir.write(future, to: "future.prunekit")
         #expect(checkpointError { _ = try Sequential.load(from: futurePath) }
                 == .unsupportedVersion(path: futurePath, found: 2, supported: 1))
+
+        let notJSON = try dir.write(ModelFileFormat.encode(header: Array("{}".utf8), payload: []), to: "empty-header.prunekit")
+        let headerError = checkpointError { _ = try Sequential.load(from: notJSON) }
+        guard case .malformedHeader(notJSON, let detail) = headerError, detail.contains("model") else {
+            Issue.record("a header without a model: \(String(describing: headerError))")
+            return
+        }
 
         let longer = try dir.write(bytes + [0], to: "longer.prunekit")
         #expect(checkpointError { _ = try Sequential.load(from: longer) }

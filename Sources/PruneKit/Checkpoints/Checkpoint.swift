@@ -120,7 +120,7 @@ public struct Checkpoint: Sendable {
             model: .init(seed: model.seed, inputShape: model.inputShape, layers: layers, loss: model.loss, metrics: model.metrics),
             optimizer: optimizer, pruning: pruning, tensors: payload.records)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = Self.nonConformingFloats.encoding
         do {
             return ModelFileFormat.encode(header: Array(try encoder.encode(header)), payload: payload.bytes)
@@ -207,9 +207,11 @@ public struct Checkpoint: Sendable {
     }
 
     /// How NaN and infinite thresholds and hyperparameters are spelled in the header.
-    private static let nonConformingFloats = (
-        encoding: JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"),
-        decoding: JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"))
+    private static var nonConformingFloats: (encoding: JSONEncoder.NonConformingFloatEncodingStrategy,
+                                              decoding: JSONDecoder.NonConformingFloatDecodingStrategy) {
+        (.convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"),
+         .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"))
+    }
 
     /// Where in the header decoding failed, and why.
     private static func describe(_ error: DecodingError) -> String {
