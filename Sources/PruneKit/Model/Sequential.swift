@@ -19,7 +19,7 @@ public struct Sequential: Sendable {
     public var layers: [any Layer]
     /// Keras-style unique layer names (`conv2d`, `conv2d_1`, `dense`, …), one per layer.
     public let layerNames: [String]
-    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:)``.
+    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:initialEpoch:)``.
     public let seed: UInt64
     /// The per-sample input shape, once known.
     public private(set) var inputShape: [Int]?
@@ -52,6 +52,21 @@ public struct Sequential: Sendable {
     public init(inputShape: [Int], seed: UInt64 = 0, @LayerBuilder _ layers: () -> [any Layer]) throws(ModelError) {
         self.init(seed: seed, layers)
         try build(inputShape: inputShape)
+    }
+
+    /// Creates a model from all of its parts at once, as a checkpoint stores them: layers that
+    /// already hold their parameters (when `inputShape` is given), names, compile settings and
+    /// training state.
+    init(layers: [any Layer], layerNames: [String], seed: UInt64, inputShape: [Int]?, loss: Loss?,
+         metrics: [Metric], optimizer: (any Optimizer)?, pruning: PruningState?) {
+        self.layers = layers
+        self.layerNames = layerNames
+        self.seed = seed
+        self.inputShape = inputShape
+        self.loss = loss
+        self.metrics = metrics
+        self.optimizer = optimizer
+        self.pruning = pruning
     }
 
     /// Whether the weights exist.

@@ -27,6 +27,16 @@ public struct Adam: Optimizer, Codable, Equatable {
         self.epsilon = epsilon
     }
 
+    /// Creates an optimizer that resumes from saved state: `iterations` updates done, with one
+    /// first and one second moment per parameter (both empty before the first update).
+    init(learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, iterations: Int,
+         firstMoments: [Tensor], secondMoments: [Tensor]) {
+        self.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        self.iterations = iterations
+        self.firstMoments = firstMoments
+        self.secondMoments = secondMoments
+    }
+
     public mutating func update(_ parameters: inout [Tensor], gradients: [UnsafeBufferPointer<Float>]) {
         precondition(parameters.count == gradients.count, "Adam: one gradient per parameter")
         if firstMoments.isEmpty {

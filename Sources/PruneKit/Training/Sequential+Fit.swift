@@ -6,7 +6,7 @@ extension Sequential {
     /// - Parameters:
     ///   - data: the training images and labels (pixels are scaled to [0, 1], labels one-hot encoded).
     ///   - batchSize: samples per gradient step; the last batch of an epoch may be smaller.
-    ///   - epochs: passes over the training samples.
+    ///   - epochs: the epoch to train up to: epochs `initialEpoch ..< epochs` are run.
     ///   - validationSplit: the fraction of `data` held out for validation, taken from the end
     ///     before any shuffling (Keras's rule: the first `floor(count · (1 − split))` samples train).
     ///   - validationData: explicit validation data, used instead of `validationSplit`.
@@ -17,6 +17,9 @@ extension Sequential {
     ///   - verbose: whether to print Keras-style progress (a live bar on a terminal, one line per
     ///     epoch otherwise).
     ///   - callbacks: hooks called through training, in order.
+    ///   - initialEpoch: the epoch to start at, for resuming a run (Keras's `initial_epoch`): give a
+    ///     ``Checkpoint``'s ``Checkpoint/epochsCompleted`` with its model, and the run continues with
+    ///     the same shuffles, dropout, optimizer and pruning steps as if it had never stopped.
     /// - Returns: the per-epoch losses and accuracies.
     /// - Throws: ``ModelError`` when the model is not compiled, an argument is out of range, or the
     ///   data does not fit the model.
@@ -24,10 +27,13 @@ extension Sequential {
     public mutating func fit(_ data: Dataset, batchSize: Int = 32, epochs: Int = 1,
                              validationSplit: Double = 0, validationData: Dataset? = nil,
                              shuffle: Bool = true, seed: UInt64? = nil, verbose: Bool = true,
-                             callbacks: [any Callback] = []) throws(ModelError) -> History {
+                             callbacks: [any Callback] = [], initialEpoch: Int = 0) throws(ModelError) -> History {
         guard loss != nil, optimizer != nil else { throw .notCompiled }
         guard batchSize > 0 else { throw .invalidArgument(name: "batchSize", value: "\(batchSize)", allowed: "at least 1") }
         guard epochs >= 0 else { throw .invalidArgument(name: "epochs", value: "\(epochs)", allowed: "0 or more") }
+        guard initialEpoch >= 0, initialEpoch <= epochs else {
+            throw .invalidArgument(name: "initialEpoch", value: "\(initialEpoch)", allowed: "in 0...epochs (\(epochs))")
+        }
         guard validationSplit >= 0, validationSplit < 1 else {
             throw .invalidArgument(name: "validationSplit", value: "\(validationSplit)", allowed: "in [0, 1)")
         }
@@ -50,7 +56,7 @@ extension Sequential {
                                   step: optimizer?.iterations ?? 0,
                                   history: History(trainingCount: trainingCount, validationCount: validation?.count ?? 0))
         try Self.notify(callbacks, &state) { try $0.trainBegin(&$1) }
-        epochLoop: for epoch in 0 ..< epochs {
+        epochLoop: for epoch in initialEpoch ..< epochs {
             state.epoch = epoch
             let started = Date()
             try Self.notify(callbacks, &state) { try $0.epochBegin(&$1) }

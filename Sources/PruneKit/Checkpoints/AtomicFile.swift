@@ -1,0 +1,53 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replaces a file all at once: the bytes go to a new file in the same directory, which is synced
+/// and then renamed over the destination (`rename(2)` is atomic within a file system). Readers see
+/// the old file or the new one, never a mix, and a failure leaves the old file as it was.
+enum AtomicFile {
+    /// Writes `bytes` to `path`, creating or replacing it.
+    ///
+    /// - Throws: ``CheckpointError/cannotWrite(path:detail:)`` naming `path`, with the system's
+    ///   reason (a missing directory, a parent that is a file, no permission, a full disk…). The
+    ///   temporary file is removed.
+    static func write(_ bytes: [UInt8], to path: String) throws(CheckpointError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, detail: "cannot create a file in \(directory.isEmpty ? "." : directory): \(lastError())") }
+        var failure: String?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, failure == nil {
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno != EINTR { failure = "write failed: \(lastError())" }
+                } else {
+                    offset += written
+                }
+            }
+        }
+        if failure == nil, fsync(descriptor) != 0 { failure = "fsync failed: \(lastError())" }
+        if close(descriptor) != 0, failure == nil { failure = "close failed: \(lastError())" }
+        if failure == nil, rename(temporary, path) != 0 { failure = "cannot replace the file: \(lastError())" }
+        if let failure {
+            unlink(temporary)
+            throw .cannotWrite(path: path, detail: failure)
+        }
+    }
+
+    /// The system's description of the last `errno`.
+    private static func lastError() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+/// `write(2)`, which ``AtomicFile/write(_:to:)`` hides.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}

@@ -1,0 +1,226 @@
+import Foundation
+
+/// A model as a model file holds it, with the training position it was saved at: what
+/// ``ModelCheckpoint`` writes after every epoch and what a resumed run starts from.
+///
+///     let checkpoint = try Checkpoint(contentsOf: "run/model.prunekit")
+///     var model = checkpoint.model
+///     try model.fit(data, epochs: 30, initialEpoch: checkpoint.epochsCompleted ?? 0)
+///
+/// A file holds the whole ``Sequential``: each layer's type, hyperparameters and name, the input
+/// shape and seed, the loss and metrics, the weights, optionally ``Adam``'s hyperparameters, step
+/// count and moments, and the ``PruningState`` (policy, step, masks and thresholds). Layout: the
+/// magic `PRUNEKIT`, a `UInt32` format version, a JSON header describing everything and locating each
+/// tensor, the tensors as little-endian float32, and a CRC-32 of all of it. Floats in the header are
+/// written in their shortest round-tripping form, so every value reads back bit for bit; the
+/// article CNN's 431,242 weights make a file of about 1.7 MB (5.2 MB with Adam's moments).
+///
+/// Only PruneKit's layers (``Conv2D``, ``MaxPool2D``, ``Dropout``, ``Flatten``, ``Dense``), the
+/// ``Adam`` optimizer and the ``PolynomialDecay`` and ``ConstantSparsity`` schedules can be stored.
+public struct Checkpoint: Sendable {
+    /// The model, with its weights, compile settings and optimizer and pruning state.
+    public var model: Sequential
+    /// The epochs of `fit` finished when the model was saved (pass it as `fit`'s `initialEpoch` to
+    /// resume), or `nil` for a model saved outside training with ``Sequential/save(to:includeOptimizer:)``.
+    public var epochsCompleted: Int?
+
+    /// Pairs a model with its training position.
+    public init(model: Sequential, epochsCompleted: Int? = nil) {
+        self.model = model
+        self.epochsCompleted = epochsCompleted
+    }
+
+    /// Reads a model file.
+    ///
+    /// - Throws: ``CheckpointError/missingFile(path:)``, ``CheckpointError/notAModelFile(path:)``,
+    ///   ``CheckpointError/unsupportedVersion(path:found:supported:)``,
+    ///   ``CheckpointError/truncated(path:expectedBytes:actualBytes:)``,
+    ///   ``CheckpointError/checksumMismatch(path:stored:computed:)`` or
+    ///   ``CheckpointError/malformedHeader(path:detail:)``.
+    public init(contentsOf path: String) throws(CheckpointError) {
+        guard FileAccess.isFile(path), let data = FileManager.default.contents(atPath: path) else {
+            throw .missingFile(path: path)
+        }
+        let (headerBytes, payloadBytes) = try ModelFileFormat.decode(Array(data), path: path)
+        let header: CheckpointHeader
+        do {
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = Self.nonConformingFloats.decoding
+            header = try decoder.decode(CheckpointHeader.self, from: Data(headerBytes))
+        } catch let error as DecodingError {
+            throw .malformedHeader(path: path, detail: Self.describe(error))
+        } catch {
+            throw .malformedHeader(path: path, detail: "\(error)")
+        }
+        if let epochs = header.epochsCompleted, epochs < 0 {
+            throw .malformedHeader(path: path, detail: "negative epochsCompleted \(epochs)")
+        }
+        let payload = try TensorPayload(records: header.tensors, bytes: payloadBytes, path: path)
+        self.init(model: try Self.model(from: header, payload: payload, path: path), epochsCompleted: header.epochsCompleted)
+    }
+
+    /// Writes the model file atomically: into a new file in the same directory, renamed over `path`
+    /// once complete, so a failed save leaves whatever was at `path` untouched.
+    ///
+    /// - Parameters:
+    ///   - path: The file to create or replace.
+    ///   - includeOptimizer: Whether to store the optimizer (hyperparameters, step count and
+    ///     moments); without it the file is about a third of the size and the loaded model must be
+    ///     compiled again before training.
+    /// - Throws: ``CheckpointError/unsupportedLayer(path:layer:type:)``,
+    ///   ``CheckpointError/unsupportedOptimizer(path:type:)`` or
+    ///   ``CheckpointError/unsupportedSchedule(path:type:)`` before anything is written;
+    ///   ``CheckpointError/cannotWrite(path:detail:)`` when the file cannot be written.
+    public func write(to path: String, includeOptimizer: Bool = true) throws(CheckpointError) {
+        try AtomicFile.write(try encoded(includeOptimizer: includeOptimizer, path: path), to: path)
+    }
+
+    /// The bytes of the model file.
+    private func encoded(includeOptimizer: Bool, path: String) throws(CheckpointError) -> [UInt8] {
+        var payload = TensorPayload()
+        var layers: [CheckpointHeader.LayerRecord] = []
+        for (layer, name) in zip(model.layers, model.layerNames) {
+            guard let configuration = LayerConfiguration(layer) else {
+                throw .unsupportedLayer(path: path, layer: name, type: String(describing: type(of: layer)))
+            }
+            layers.append(.init(name: name, configuration: configuration))
+            for (parameter, parameterName) in zip(layer.parameters, layer.parameterNames) {
+                payload.append(parameter, name: "\(name)/\(parameterName)")
+            }
+        }
+
+        var optimizer: CheckpointHeader.OptimizerRecord?
+        if includeOptimizer, let current = model.optimizer {
+            guard let adam = current as? Adam else {
+                throw .unsupportedOptimizer(path: path, type: String(describing: type(of: current)))
+            }
+            optimizer = .adam(learningRate: adam.learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon,
+                              iterations: adam.iterations)
+            let names = Self.parameters(of: model.layers, names: model.layerNames).map(\.name)
+            for (moments, suffix) in [(adam.firstMoments, "m"), (adam.secondMoments, "v")] {
+                for (moment, name) in zip(moments, names) { payload.append(moment, name: "optimizer/\(name)/\(suffix)") }
+            }
+        }
+
+        var pruning: CheckpointHeader.PruningRecord?
+        if let state = model.pruning {
+            guard let schedule = CheckpointHeader.ScheduleRecord(state.policy.schedule) else {
+                throw .unsupportedSchedule(path: path, type: String(describing: type(of: state.policy.schedule)))
+            }
+            pruning = .init(schedule: schedule, layerNames: state.policy.layerNames, blockSparsity: state.policy.blockSparsity,
+                            nmSparsity: state.policy.nmSparsity, scope: state.policy.scope, step: state.step,
+                            lastUpdateStep: state.lastUpdateStep,
+                            layers: state.layers.map { .init(layerIndex: $0.layerIndex, name: $0.name, threshold: $0.threshold,
+                                                             targetSparsity: $0.targetSparsity) })
+            for layer in state.layers { payload.append(layer.mask, name: "pruning/\(layer.name)/mask") }
+        }
+
+        let header = CheckpointHeader(
+            epochsCompleted: epochsCompleted,
+            model: .init(seed: model.seed, inputShape: model.inputShape, layers: layers, loss: model.loss, metrics: model.metrics),
+            optimizer: optimizer, pruning: pruning, tensors: payload.records)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = Self.nonConformingFloats.encoding
+        do {
+            return ModelFileFormat.encode(header: Array(try encoder.encode(header)), payload: payload.bytes)
+        } catch {
+            throw .cannotWrite(path: path, detail: "the header cannot be encoded: \(error)")
+        }
+    }
+
+    /// Rebuilds the model a header and payload describe, checking that they fit together.
+    private static func model(from header: CheckpointHeader, payload: TensorPayload, path: String) throws(CheckpointError) -> Sequential {
+        func malformed(_ detail: String) -> CheckpointError { .malformedHeader(path: path, detail: detail) }
+        let names = header.model.layers.map(\.name)
+        guard Set(names).count == names.count else { throw malformed("repeated layer names in \(names)") }
+        if let inputShape = header.model.inputShape, !inputShape.allSatisfy({ $0 > 0 }) {
+            throw malformed("input shape \(inputShape) has a dimension below 1")
+        }
+
+        var layers: [any Layer] = []
+        var activationShape = header.model.inputShape
+        for record in header.model.layers {
+            guard var layer = record.configuration.makeLayer() else {
+                throw malformed("layer \(record.name) has invalid hyperparameters: \(record.configuration)")
+            }
+            if let input = activationShape {
+                do { activationShape = try layer.outputShape(for: input) } catch { throw malformed("layer \(record.name): \(error)") }
+                var parameters: [Tensor] = []
+                for (name, shape) in zip(layer.parameterNames, record.configuration.parameterShapes(inputShape: input)) {
+                    parameters.append(try payload.tensor("\(record.name)/\(name)", shape: shape, path: path))
+                }
+                layer.parameters = parameters
+            }
+            layers.append(layer)
+        }
+
+        var optimizer: (any Optimizer)?
+        switch header.optimizer {
+        case .adam(let learningRate, let beta1, let beta2, let epsilon, let iterations)?:
+            guard iterations >= 0 else { throw malformed("negative optimizer iterations \(iterations)") }
+            let parameters = Self.parameters(of: layers, names: names)
+            var first: [Tensor] = [], second: [Tensor] = []
+            // Moments exist once Adam has made an update; then there is one of each per parameter.
+            if parameters.contains(where: { payload.contains("optimizer/\($0.name)/m") }) {
+                for (name, shape) in parameters {
+                    first.append(try payload.tensor("optimizer/\(name)/m", shape: shape, path: path))
+                    second.append(try payload.tensor("optimizer/\(name)/v", shape: shape, path: path))
+                }
+            }
+            optimizer = Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, iterations: iterations,
+                             firstMoments: first, secondMoments: second)
+        case nil:
+            optimizer = nil
+        }
+
+        var pruning: PruningState?
+        if let record = header.pruning {
+            guard header.model.inputShape != nil else { throw malformed("pruning state for a model without weights") }
+            guard record.step >= 0 else { throw malformed("negative pruning step \(record.step)") }
+            var pruned: [PrunedLayer] = []
+            for layer in record.layers {
+                guard layers.indices.contains(layer.layerIndex), names[layer.layerIndex] == layer.name,
+                      let kernel = Sequential.kernelIndex(of: layers[layer.layerIndex]) else {
+                    throw malformed("pruned layer \(layer.name) (index \(layer.layerIndex)) is not a layer with a kernel")
+                }
+                let shape = layers[layer.layerIndex].parameters[kernel].shape
+                pruned.append(PrunedLayer(layerIndex: layer.layerIndex, name: layer.name,
+                                          mask: try payload.tensor("pruning/\(layer.name)/mask", shape: shape, path: path),
+                                          threshold: layer.threshold, targetSparsity: layer.targetSparsity))
+            }
+            let policy = PruningPolicy(schedule: record.schedule.schedule, layerNames: record.layerNames,
+                                       blockSparsity: record.blockSparsity, nmSparsity: record.nmSparsity, scope: record.scope)
+            pruning = PruningState(policy: policy, step: record.step, layers: pruned, lastUpdateStep: record.lastUpdateStep)
+        }
+
+        return Sequential(layers: layers, layerNames: names, seed: header.model.seed, inputShape: header.model.inputShape,
+                          loss: header.model.loss, metrics: header.model.metrics, optimizer: optimizer, pruning: pruning)
+    }
+
+    /// Every parameter of `layers` as `<layer>/<parameter>` with its shape, in the order the
+    /// optimizer sees them (layer by layer, in ``Layer/parameters`` order).
+    private static func parameters(of layers: [any Layer], names: [String]) -> [(name: String, shape: [Int])] {
+        zip(layers, names).flatMap { layer, name in
+            zip(layer.parameterNames, layer.parameters).map { ("\(name)/\($0)", $1.shape) }
+        }
+    }
+
+    /// How NaN and infinite thresholds and hyperparameters are spelled in the header.
+    private static var nonConformingFloats: (encoding: JSONEncoder.NonConformingFloatEncodingStrategy,
+                                              decoding: JSONDecoder.NonConformingFloatDecodingStrategy) {
+        (.convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"),
+         .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"))
+    }
+
+    /// Where in the header decoding failed, and why.
+    private static func describe(_ error: DecodingError) -> String {
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): context = c
+        @unknown default: return "\(error)"
+        }
+        let location = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return (location.isEmpty ? "" : "at \(location): ") + context.debugDescription
+    }
+}
