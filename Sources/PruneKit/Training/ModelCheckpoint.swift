@@ -13,16 +13,14 @@ import Foundation
 /// Each save is atomic (see ``Checkpoint/write(to:includeOptimizer:)``), so a run killed while
 /// saving still leaves the previous epoch's file. An epoch cut short by
 /// ``TrainingState/stopTraining`` is not saved: a file always holds a position a resumed run
-/// continues from exactly. A failed save stops training and is kept in ``error``.
+/// continues from exactly. A failed save stops training: `fit` throws
+/// ``ModelError/callbackFailed(callback:detail:)`` with the ``CheckpointError``.
 public final class ModelCheckpoint: Callback {
     /// The file to write; `{epoch}` in it is replaced by the number of epochs completed
     /// (`model-{epoch}.prunekit` → `model-3.prunekit`), otherwise each epoch replaces the last file.
     public let path: String
     /// Whether the optimizer's state is saved (needed to resume training).
     public let includeOptimizer: Bool
-    /// The error of the save that failed, if one did.
-    public private(set) var error: CheckpointError?
-
     /// Creates a callback that saves to `path` after every epoch.
     public init(path: String, includeOptimizer: Bool = true) {
         self.path = path
@@ -34,14 +32,9 @@ public final class ModelCheckpoint: Callback {
         path.replacingOccurrences(of: "{epoch}", with: String(epochsCompleted))
     }
 
-    public func epochEnd(_ state: inout TrainingState) {
+    public func epochEnd(_ state: inout TrainingState) throws {
         guard state.batch + 1 == state.stepsPerEpoch else { return }
         let checkpoint = Checkpoint(model: state.model, epochsCompleted: state.epoch + 1)
-        do {
-            try checkpoint.write(to: path(epochsCompleted: state.epoch + 1), includeOptimizer: includeOptimizer)
-        } catch {
-            self.error = error
-            state.stopTraining = true
-        }
+        try checkpoint.write(to: path(epochsCompleted: state.epoch + 1), includeOptimizer: includeOptimizer)
     }
 }

@@ -21,8 +21,9 @@ extension Sequential {
     ///     ``Checkpoint``'s ``Checkpoint/epochsCompleted`` with its model, and the run continues with
     ///     the same shuffles, dropout, optimizer and pruning steps as if it had never stopped.
     /// - Returns: the per-epoch losses and accuracies.
-    /// - Throws: ``ModelError`` when the model is not compiled, an argument is out of range, or the
-    ///   data does not fit the model.
+    /// - Throws: ``ModelError`` when the model is not compiled, an argument is out of range, the
+    ///   data does not fit the model, or a callback fails; the model keeps the batches trained
+    ///   before the error.
     @discardableResult
     public mutating func fit(_ data: Dataset, batchSize: Int = 32, epochs: Int = 1,
                              validationSplit: Double = 0, validationData: Dataset? = nil,
@@ -55,6 +56,8 @@ extension Sequential {
                                   validationCount: validation?.count ?? 0, seed: seed,
                                   step: optimizer?.iterations ?? 0,
                                   history: History(trainingCount: trainingCount, validationCount: validation?.count ?? 0))
+        // Whatever happens, the model keeps the training it received, as a Keras model does.
+        defer { self = state.model }
         try Self.notify(callbacks, &state) { try $0.trainBegin(&$1) }
         epochLoop: for epoch in initialEpoch ..< epochs {
             state.epoch = epoch
@@ -89,7 +92,6 @@ extension Sequential {
             if state.stopTraining { break epochLoop }
         }
         try Self.notify(callbacks, &state) { try $0.trainEnd(&$1) }
-        self = state.model
         return state.history
     }
 
