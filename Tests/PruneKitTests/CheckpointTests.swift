@@ -382,3 +382,27 @@ private struct NeverPrune: PruningSchedule {
         #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir.url.path)) == ["existing.prunekit", "no-optimizer.prunekit"])
     }
 }
+
+@Suite struct StorageSizeTests {
+    @Test func zerosCompressAndTheFileSizeIsTheSavedFile() throws {
+        let dense = try Sequential.articleCNN()
+        let directory = try TemporaryDirectory()
+        try dense.save(to: directory.path("dense.prunekit"), includeOptimizer: false)
+        let saved = try FileManager.default.attributesOfItem(atPath: directory.path("dense.prunekit"))[.size] as? Int
+        let denseSize = try dense.storageSize()
+        #expect(denseSize.fileBytes == saved)
+        // Random weights barely compress.
+        #expect(denseSize.compressionRatio < 1.2)
+
+        var sparse = dense
+        for index in sparse.layers.indices where !sparse.layers[index].parameters.isEmpty {
+            var kernel = sparse.layers[index].parameters[0]
+            for i in kernel.scalars.indices where i % 8 != 0 { kernel.scalars[i] = 0 }
+            sparse.layers[index].parameters[0] = kernel
+        }
+        let sparseSize = try sparse.storageSize()
+        #expect(sparseSize.fileBytes == denseSize.fileBytes)
+        // 7 of 8 weights are zero: gzip keeps little more than the eighth that is not.
+        #expect(sparseSize.compressionRatio > 4)
+    }
+}

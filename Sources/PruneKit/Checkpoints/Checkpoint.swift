@@ -72,11 +72,12 @@ public struct Checkpoint: Sendable {
     ///   ``CheckpointError/unsupportedSchedule(path:type:)`` before anything is written;
     ///   ``CheckpointError/cannotWrite(path:detail:)`` when the file cannot be written.
     public func write(to path: String, includeOptimizer: Bool = true) throws(CheckpointError) {
-        try AtomicFile.write(try encoded(includeOptimizer: includeOptimizer, path: path), to: path)
+        let bytes = try encoded(includeOptimizer: includeOptimizer, path: path)
+        do { try AtomicFile.write(bytes, to: path) } catch { throw .cannotWrite(path: error.path, detail: error.detail) }
     }
 
-    /// The bytes of the model file.
-    private func encoded(includeOptimizer: Bool, path: String) throws(CheckpointError) -> [UInt8] {
+    /// The bytes of the model file; `path` is only used to name the file in errors.
+    func encoded(includeOptimizer: Bool, path: String) throws(CheckpointError) -> [UInt8] {
         var payload = TensorPayload()
         var layers: [CheckpointHeader.LayerRecord] = []
         for (layer, name) in zip(model.layers, model.layerNames) {

@@ -8,18 +8,27 @@ import Darwin
 /// Replaces a file all at once: the bytes go to a new file in the same directory, which is synced
 /// and then renamed over the destination (`rename(2)` is atomic within a file system). Readers see
 /// the old file or the new one, never a mix, and a failure leaves the old file as it was.
-enum AtomicFile {
+public enum AtomicFile {
+    /// Why a file could not be written.
+    public struct WriteError: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The file that was to be written.
+        public let path: String
+        /// The system's reason.
+        public let detail: String
+
+        public var description: String { "\(path): cannot write: \(detail)" }
+    }
+
     /// Writes `bytes` to `path`, creating or replacing it.
     ///
-    /// - Throws: ``CheckpointError/cannotWrite(path:detail:)`` naming `path`, with the system's
-    ///   reason (a missing directory, a parent that is a file, no permission, a full disk…). The
-    ///   temporary file is removed.
-    static func write(_ bytes: [UInt8], to path: String) throws(CheckpointError) {
+    /// - Throws: ``WriteError`` naming `path`, with the system's reason (a missing directory, a
+    ///   parent that is a file, no permission, a full disk…). The temporary file is removed.
+    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, detail: "cannot create a file in \(directory.isEmpty ? "." : directory): \(lastError())") }
+        guard descriptor >= 0 else { throw WriteError(path: path, detail: "cannot create a file in \(directory.isEmpty ? "." : directory): \(lastError())") }
         var failure: String?
         bytes.withUnsafeBytes { buffer in
             var offset = 0
@@ -37,7 +46,7 @@ enum AtomicFile {
         if failure == nil, rename(temporary, path) != 0 { failure = "cannot replace the file: \(lastError())" }
         if let failure {
             unlink(temporary)
-            throw .cannotWrite(path: path, detail: failure)
+            throw WriteError(path: path, detail: failure)
         }
     }
 
