@@ -24,6 +24,20 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        /// libpng's simplified API (`png_image`), for writing and reading chart PNGs.
+        /// Links `-lpng`: Debian's libpng-dev and Homebrew's libpng both install that name
+        /// as a link to libpng16.
+        .systemLibrary(
+            name: "_CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
+        ),
+        /// FreeType, for rasterising chart text.
+        .systemLibrary(
+            name: "_CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]
+        ),
 
         // MARK: - Library
 
@@ -35,6 +49,12 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("Resources/mnist-5k")]
+        ),
+
+        /// Line charts and histograms rendered to PNG; independent of `PruneKit`.
+        .target(
+            name: "PruneKitCharts",
+            dependencies: ["_CLibPNG", "_CFreeType"]
         ),
 
         // MARK: - Executables
@@ -56,7 +76,12 @@ let package = Package(
 
         .testTarget(
             name: "PruneKitTests",
-            dependencies: ["PruneKit", "_PruneKitKernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "PruneKit",
+                "PruneKitCharts",
+                "_PruneKitKernels",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             resources: [.copy("Resources")]
         ),
     ]
