@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "PruneKit", targets: ["PruneKit"]),
+        .library(name: "PruneKitCharts", targets: ["PruneKitCharts"]),
+        .library(name: "PruneKitReport", targets: ["PruneKitReport"]),
         .executable(name: "report", targets: ["report"]),
     ],
     dependencies: [
@@ -56,6 +58,11 @@ let package = Package(
             name: "PruneKitCharts",
             dependencies: ["_CLibPNG", "_CFreeType"]
         ),
+        /// The article's experiment and its Markdown report with charts.
+        .target(
+            name: "PruneKitReport",
+            dependencies: ["PruneKit", "PruneKitCharts"]
+        ),
 
         // MARK: - Executables
 
@@ -63,6 +70,7 @@ let package = Package(
             name: "report",
             dependencies: [
                 "PruneKit",
+                "PruneKitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +87,7 @@ let package = Package(
             dependencies: [
                 "PruneKit",
                 "PruneKitCharts",
+                "PruneKitReport",
                 "_PruneKitKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

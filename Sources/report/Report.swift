@@ -1,44 +1,84 @@
 import ArgumentParser
 import Foundation
 import PruneKit
+import PruneKitReport
 
-/// `swift run report`: the article's experiment, pruned with tfmot's schedule, and its results.
+/// `swift run report`: the article's experiment as a Markdown report with PNG charts.
 @main
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Train the article's CNN with gradual magnitude pruning and report what pruning did.",
+        abstract: "Train the article's CNN with gradual magnitude pruning and write a report of what pruning did.",
         discussion: """
-        With no arguments, trains on the MNIST sample bundled with PruneKit (4,000 training images, \
-        20% of them held out for validation; 1,000 test images) for 30 epochs with batch size 250, \
-        pruned with PolynomialDecay from 0 to 87.5% sparsity between 20% and 100% of the training \
-        steps, masks updated every 100 steps, as the article does.
-        """)
+        With no arguments, trains on the MNIST sample bundled with PruneKit (4,000 training images, 20% \
+        of them held out for validation; 1,000 test images) for 30 epochs with batch size 250, pruned \
+        with PolynomialDecay from 0 to 87.5% sparsity between 20% and 100% of the training steps, masks \
+        updated every 100 steps, as the article does; trains the same model unpruned as the baseline; \
+        and writes Reports/<run>/report.md with its charts.
+        """,
+        subcommands: [Run.self, Render.self],
+        defaultSubcommand: Run.self)
+}
 
-    @OptionGroup var experiment: ExperimentOptions
+extension Report {
+    /// Trains and writes the report.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the experiment and write its report (the default).")
 
-    mutating func validate() throws { try experiment.validate() }
+        @OptionGroup var options: ExperimentOptions
 
-    func run() throws {
-        let mnist = try experiment.loadData()
-        print("Data: \(mnist.source)")
-        var model = try Sequential.articleCNN(inputShape: mnist.train.imageShape, classes: mnist.train.classCount,
-                                              seed: experiment.seed)
-        model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-        print(model.summary())
+        @Option(help: ArgumentHelp("The report directory. Default: Reports/<run>, <run> named after the data.", valueName: "dir"))
+        var out: String?
 
-        let trainingCount = Int((Double(mnist.train.count) * (1 - ExperimentOptions.validationSplit)).rounded(.down))
-        let schedule = try experiment.schedule(trainingCount: trainingCount)
-        print("Pruning: \(ExperimentOptions.describe(schedule)); logs in \(experiment.logDirectory)")
-        model = try model.pruned(with: schedule)
-        let summaries = PruningSummaries(logDirectory: experiment.logDirectory, updateFrequency: .steps(1))
-        let history = try model.fit(mnist.train, batchSize: experiment.batchSize, epochs: experiment.epochs,
-                                    validationSplit: ExperimentOptions.validationSplit, seed: experiment.seed,
-                                    callbacks: [summaries])
-        print(String(format: "Training: median epoch %.2f s (validation included), %.0f images/s",
-                     history.medianEpochSeconds, history.imagesPerSecond))
-        print(model.sparsityTable())
-        let score = try model.strippingPruning().evaluate(mnist.test)
-        print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", score.loss, score.accuracy))
+        @Option(help: ArgumentHelp("Where the training logs go (JSON Lines and TensorBoard). Default: <out>/logs.", valueName: "dir"))
+        var logdir: String?
+
+        func run() throws {
+            let configuration = try options.configuration()
+            let out = self.out ?? "Reports/\(Self.runName(dataPath: configuration.dataPath))"
+            var results: ExperimentResults?
+            try ReportFiles.replace(directory: out) { (staging) throws in
+                let logDirectory = logdir ?? (staging as NSString).appendingPathComponent("logs")
+                results = try ArticleExperiment(configuration: configuration).run(logDirectory: logDirectory)
+                let logs = try ReportLogs(directory: logDirectory)
+                try ReportWriter(logs: logs, logDirectory: logdir ?? (out as NSString).appendingPathComponent("logs")).write(into: staging)
+            }
+            print("\nReport: \((out as NSString).appendingPathComponent("report.md"))")
+            if let pruned = results?.pruned {
+                print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.test.loss, pruned.test.accuracy))
+            }
+        }
+
+        /// `mnist-sample` for the bundled sample, else the data directory's (or npz file's) name.
+        static func runName(dataPath: String?) -> String {
+            guard let dataPath else { return "mnist-sample" }
+            let name = ((dataPath as NSString).standardizingPath as NSString).lastPathComponent
+            return (name as NSString).deletingPathExtension.isEmpty ? "run" : (name as NSString).deletingPathExtension
+        }
+    }
+
+    /// Rebuilds a report from existing logs, without training.
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rebuild a report from an existing log directory, without training.")
+
+        @Argument(help: ArgumentHelp("A log directory written by `report` (it holds results.json, pruned/ and baseline/).", valueName: "logdir"))
+        var logdir: String
+
+        @Option(help: ArgumentHelp("The report directory. Default: the directory holding <logdir>.", valueName: "dir"))
+        var out: String?
+
+        func run() throws {
+            let logs = try ReportLogs(directory: logdir)
+            let standardized = (logdir as NSString).standardizingPath
+            let out = self.out ?? (standardized as NSString).deletingLastPathComponent
+            let outStandardized = (out as NSString).standardizingPath
+            // Logs kept inside the report directory move into the new one.
+            let inside = (standardized as NSString).deletingLastPathComponent == outStandardized
+            try ReportFiles.replace(directory: out, keeping: inside ? [(standardized as NSString).lastPathComponent] : []) { (staging) throws in
+                try ReportWriter(logs: logs, logDirectory: logdir).write(into: staging)
+            }
+            print("Report: \((out as NSString).appendingPathComponent("report.md"))")
+            print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", logs.results.pruned.test.loss, logs.results.pruned.test.accuracy))
+        }
     }
 }

@@ -1,0 +1,69 @@
+import PruneKit
+
+/// The parameters of the article's experiment: data, training, pruning schedule and seed.
+/// The defaults are the article's.
+public struct ExperimentConfiguration: Sendable, Equatable, Codable {
+    /// Which pruning schedule to use.
+    public enum ScheduleKind: String, Sendable, Codable, CaseIterable {
+        case polynomial, constant
+    }
+
+    /// A directory of MNIST IDX files or a Keras `mnist.npz`; `nil` for the bundled sample.
+    public var dataPath: String?
+    public var epochs = 30
+    public var batchSize = 250
+    /// Keras's `validation_split`: the last fraction of the training images, held out.
+    public var validationSplit = 0.2
+    public var schedule = ScheduleKind.polynomial
+    /// PolynomialDecay's starting sparsity.
+    public var initialSparsity = 0.0
+    /// The sparsity pruning ends at (ConstantSparsity's target).
+    public var finalSparsity = 0.875
+    /// The first pruning step.
+    public var begin = StepPosition.fraction(0.2)
+    /// The last pruning step.
+    public var end = StepPosition.fraction(1.0)
+    /// Masks are updated every `frequency` steps.
+    public var frequency = 100
+    /// The seed of initialisation, shuffling and dropout (the pruned and baseline models start from
+    /// the same weights).
+    public var seed: UInt64 = 1
+    /// Whether to train the same model unpruned too, for comparison.
+    public var baseline = true
+
+    public init() {}
+
+    /// Training images per epoch for a training set of `count` images.
+    public func fitCount(trainingImages count: Int) -> Int {
+        Int((Double(count) * (1 - validationSplit)).rounded(.down))
+    }
+
+    /// Training steps per epoch for a training set of `count` images.
+    public func stepsPerEpoch(trainingImages count: Int) -> Int {
+        (fitCount(trainingImages: count) + batchSize - 1) / batchSize
+    }
+
+    /// The schedule, with `begin` and `end` resolved against `totalSteps`.
+    public func makeSchedule(totalSteps: Int) throws(PruningError) -> any PruningSchedule {
+        let (beginStep, endStep) = (begin.resolve(totalSteps: totalSteps), end.resolve(totalSteps: totalSteps))
+        switch schedule {
+        case .polynomial:
+            return try PolynomialDecay(initialSparsity: initialSparsity, finalSparsity: finalSparsity,
+                                       beginStep: beginStep, endStep: endStep, frequency: frequency)
+        case .constant:
+            return try ConstantSparsity(targetSparsity: finalSparsity, beginStep: beginStep, endStep: endStep, frequency: frequency)
+        }
+    }
+
+    /// The command that reproduces this experiment, every parameter spelled out.
+    public var command: String {
+        var words = ["swift", "run", "-c", "release", "report"]
+        if let dataPath { words += ["--data", dataPath] }
+        words += ["--epochs", "\(epochs)", "--batch-size", "\(batchSize)", "--schedule", schedule.rawValue]
+        if schedule == .polynomial { words += ["--initial-sparsity", "\(initialSparsity)"] }
+        words += ["--final-sparsity", "\(finalSparsity)", "--begin", begin.description, "--end", end.description,
+                  "--frequency", "\(frequency)", "--seed", "\(seed)"]
+        if !baseline { words.append("--no-baseline") }
+        return words.joined(separator: " ")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PruneKit
+
+/// File helpers of the report: atomic JSON files and replacing a report directory only once the
+/// new one is complete.
+public enum ReportFiles {
+    /// Writes `value` as pretty, key-sorted JSON, atomically.
+    static func writeJSON(_ value: some Encodable, to path: String) throws(ReportError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let bytes: [UInt8]
+        do { bytes = Array(try encoder.encode(value)) + [UInt8(ascii: "\n")] } catch {
+            throw .cannotWrite(path: path, detail: "\(error)")
+        }
+        try write(bytes, to: path)
+    }
+
+    /// Writes `bytes` to `path` atomically.
+    static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
+        do { try AtomicFile.write(bytes, to: path) } catch { throw .cannotWrite(path: error.path, detail: error.detail) }
+    }
+
+    /// Creates `directory` and its parents.
+    static func createDirectory(_ directory: String) throws(ReportError) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw .cannotWrite(path: directory, detail: "cannot create the directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// Fills a new sibling of `directory` through `fill`, then puts it in `directory`'s place, so
+    /// an existing directory is only replaced by a complete one; if `fill` fails, the new one is
+    /// removed and the old one stays. Entries of the old directory that `keep` names (the training
+    /// logs) are moved into the new one first.
+    ///
+    /// - Throws: what `fill` throws, or ``ReportError/cannotWrite(path:detail:)`` naming `directory`.
+    public static func replace(directory: String, keeping keep: Set<String> = [],
+                               fill: (String) throws -> Void) throws {
+        let manager = FileManager.default
+        let parent = (directory as NSString).deletingLastPathComponent
+        let name = (directory as NSString).lastPathComponent
+        let staging = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).new-\(getpid())")
+        try? manager.removeItem(atPath: staging)
+        try createDirectory(staging)
+        do {
+            try fill(staging)
+        } catch {
+            try? manager.removeItem(atPath: staging)
+            throw error
+        }
+        let retired = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).old-\(getpid())")
+        do {
+            if manager.fileExists(atPath: directory) {
+                for entry in keep where manager.fileExists(atPath: (directory as NSString).appendingPathComponent(entry))
+                    && !manager.fileExists(atPath: (staging as NSString).appendingPathComponent(entry)) {
+                    try manager.moveItem(atPath: (directory as NSString).appendingPathComponent(entry),
+                                         toPath: (staging as NSString).appendingPathComponent(entry))
+                }
+                try manager.moveItem(atPath: directory, toPath: retired)
+            }
+            try manager.moveItem(atPath: staging, toPath: directory)
+            try? manager.removeItem(atPath: retired)
+        } catch {
+            throw ReportError.cannotWrite(path: directory, detail: "cannot put the new report in place: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import PruneKit
+import PruneKitCharts
+
+/// The image files of a report.
+struct ReportImages {
+    var loss = "loss.png", accuracy = "accuracy.png", sparsity = "sparsity.png", threshold = "threshold.png"
+    /// One histogram image per pruned layer, in model order.
+    var histograms: [(layer: String, file: String)] = []
+}
+
+/// Turns an experiment's logs into `report.md`, its PNG charts and `summary.json`.
+public struct ReportWriter: Sendable {
+    /// The logs the report shows.
+    public var logs: ReportLogs
+    /// The log directory as the report should name it.
+    public var logDirectory: String
+    /// The TrueType font of the charts.
+    public var fontPath: String
+
+    /// The chart size, readable at GitHub's width.
+    static let chartSize = (width: 1000, height: 600)
+
+    public init(logs: ReportLogs, logDirectory: String, fontPath: String = ChartFont.defaultPath) {
+        self.logs = logs
+        self.logDirectory = logDirectory
+        self.fontPath = fontPath
+    }
+
+    /// Writes the report's files into `directory` (which must exist).
+    ///
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` naming a file that could not be written
+    ///   or rendered.
+    public func write(into directory: String) throws(ReportError) {
+        let charts = ReportCharts(logs: logs)
+        var images = ReportImages()
+        images.histograms = charts.layerNames.map { ($0, "histogram-\($0).png") }
+        var jobs: [(file: String, render: () throws(ChartError) -> ChartImage)] = [
+            (images.loss, { () throws(ChartError) in try charts.loss.render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }),
+            (images.accuracy, { () throws(ChartError) in try charts.accuracy.render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }),
+        ]
+        if logs.pruned.run.pruning != nil {
+            jobs.append((images.sparsity, { () throws(ChartError) in try charts.sparsity.render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }))
+            jobs.append((images.threshold, { () throws(ChartError) in try charts.threshold.render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }))
+            for (layer, file) in images.histograms {
+                jobs.append((file, { () throws(ChartError) in try charts.histogram(layer: layer).render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }))
+            }
+        }
+        for (file, render) in jobs {
+            let path = ArticleExperiment.path(directory, file)
+            do { try render().writePNG(to: path) } catch { throw .cannotWrite(path: path, detail: error.description) }
+        }
+        let document = ReportDocument(logs: logs, logDirectory: logDirectory, images: images)
+        try ReportFiles.write(Array(document.markdown.utf8), to: ArticleExperiment.path(directory, "report.md"))
+        try ReportFiles.writeJSON(ReportSummary(logs), to: ArticleExperiment.path(directory, "summary.json"))
+    }
+}
