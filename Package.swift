@@ -76,7 +76,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["PruneKit", "_PruneKitKernels"],
+            dependencies: ["PruneKit", "PruneKitCharts", "_PruneKitKernels"],
             path: "Benchmarks/bench"
         ),
 

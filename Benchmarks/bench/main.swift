@@ -1,13 +1,16 @@
 // Speed of PruneKit's engine on this machine: training and inference throughput of the article's
 // CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
-// the same run. Run with `swift run -c release bench` (`--quick` for a short run).
+// the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
+// per-layer times, `--charts` for chart rendering times).
 import Dispatch
 import Foundation
 import PruneKit
+import PruneKitCharts
 import _PruneKitKernels
 
 let quick = CommandLine.arguments.contains("--quick")
 let perLayer = CommandLine.arguments.contains("--layers")
+let charts = CommandLine.arguments.contains("--charts")
 
 /// Best-of-n wall time of `body`, after one warm-up call.
 func seconds(repeats: Int, _ body: () -> Void) -> Double {
@@ -155,8 +158,46 @@ func layerTimes() throws {
                  total.0, total.1, Double(batch) / (total.0 + total.1) * 1000))
 }
 
+// MARK: - Charts
+
+/// Best-of-10 milliseconds to render report-sized charts (1000×600): four 400-point series plus a
+/// dashed schedule staircase and a reference line; three overlaid 60-bin histograms on a log axis;
+/// and to encode and write the line chart's PNG.
+func chartTimes() throws {
+    var generator = SplitMix64(seed: 5)
+    var line = LineChart(title: "Sparsity per layer", xLabel: "Training step", yLabel: "Sparsity")
+    line.yAxis = .percent(0...1)
+    for name in ["conv2d", "conv2d_1", "dense", "dense_1"] {
+        line.add(Series(name: name, points: (0 ..< 400).map { step in
+            (Double(step * 10), min(1, Double(step) / 400 + 0.02 * Double(SplitMix64.unitFloat(generator.next()))))
+        }))
+    }
+    line.add(Series(name: "Schedule target", points: stride(from: 0.0, through: 3900, by: 300).map { ($0, $0 / 4000) },
+                    style: .steps, dashed: true, color: .gray))
+    line.verticalLine(x: 780, label: "begin")
+    var histogram = HistogramChart(title: "Weight magnitudes", xLabel: "|weight|")
+    histogram.yAxis = .logarithmic()
+    for (name, cut) in [("before", 0.0), ("mid-way", 0.3), ("after", 0.6)] {
+        let values = (0 ..< 20_000).map { _ in Double(SplitMix64.unitFloat(generator.next())) }.filter { $0 >= cut }
+        histogram.add(Histogram(name: name, values: values, binCount: 60, range: 0...1))
+    }
+    histogram.verticalLine(x: 0.6, label: "threshold")
+    var image = try line.render(width: 1000, height: 600)
+    let lineTime = seconds(repeats: 10) { image = try! line.render(width: 1000, height: 600) }
+    let histogramTime = seconds(repeats: 10) { _ = try! histogram.render(width: 1000, height: 600) }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-chart-\(getpid()).png").path
+    let writeTime = seconds(repeats: 10) { try! image.writePNG(to: path) }
+    try? FileManager.default.removeItem(atPath: path)
+    print(String(format: "line chart render %.1f ms, histogram render %.1f ms, PNG encode + write %.1f ms",
+                 lineTime * 1000, histogramTime * 1000, writeTime * 1000))
+}
+
 if perLayer {
     try layerTimes()
+    exit(0)
+}
+if charts {
+    try chartTimes()
     exit(0)
 }
 

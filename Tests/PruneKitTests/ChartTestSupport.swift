@@ -57,6 +57,17 @@ enum ChartSamples {
         return chart
     }
 
+    /// Validation accuracy per epoch as a filled area with markers, a target line, and a
+    /// log-scale loss would need its own chart; this one checks area, markers and horizontal lines.
+    static func accuracyChart() -> LineChart {
+        var chart = LineChart(title: "Validation accuracy", xLabel: "Epoch", yLabel: "Accuracy")
+        chart.yAxis = .percent()
+        chart.add(Series(name: "dense model", points: (1...12).map { (x: Double($0), y: 0.99 - 0.12 / Double($0)) }, style: .area, markers: true))
+        chart.add(Series(name: "pruned 87.5%", points: (1...12).map { (x: Double($0), y: 0.985 - 0.15 / Double($0)) }, markers: true))
+        chart.horizontalLine(y: 0.97, label: "target 97%")
+        return chart
+    }
+
     private static func gaussian(_ generator: inout SystemRandomNumberGenerator) -> Double {
         let u = Double.random(in: Double.ulpOfOne...1, using: &generator), v = Double.random(in: 0...1, using: &generator)
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)

@@ -51,6 +51,9 @@ import Testing
         #expect(padded.range == -0.5...10.5)
         let bars = ResolvedAxis(.linear(), data: [0, 10], padding: 0.05, pinnedLower: 0, targetTickCount: 5)
         #expect(bars.range == 0...10.5)
+        // Pinned away from the data: the padding is 5% of the span from the pinned bound.
+        let pinnedFar = ResolvedAxis(.linear(), data: [8, 10], padding: 0.05, pinnedLower: 0, targetTickCount: 5)
+        #expect(pinnedFar.range == 0...10.5)
         let single = ResolvedAxis(.linear(), data: [4, 4], padding: 0, targetTickCount: 5)
         #expect(single.range == 3.6...4.4)
         // Log axes skip zeros and negatives.

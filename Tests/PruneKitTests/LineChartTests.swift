@@ -77,5 +77,6 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try ChartSamples.sparsityChart().render(width: 1000, height: 600).writePNG(to: directory + "/sparsity.png")
         try ChartSamples.weightHistogram().render(width: 1000, height: 600).writePNG(to: directory + "/weights.png")
+        try ChartSamples.accuracyChart().render(width: 1000, height: 600).writePNG(to: directory + "/accuracy.png")
     }
 }

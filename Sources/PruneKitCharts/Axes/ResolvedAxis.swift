@@ -57,9 +57,9 @@ struct ResolvedAxis {
             low -= half
             high += half
         }
+        if let pinnedLower { low = min(pinnedLower, low) }
         let pad = (high - low) * padding
-        let lower = pinnedLower.map { min($0, low) } ?? low - pad
-        return lower...(high + pad)
+        return (pinnedLower == nil ? low - pad : low)...(high + pad)
     }
 
     /// The fraction 0 … 1 of the way along the axis at which `value` lies (outside 0…1 when out of

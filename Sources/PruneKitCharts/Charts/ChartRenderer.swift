@@ -104,7 +104,7 @@ enum ChartRenderer {
         }
         if let xLabel = layout.xLabel {
             canvas.draw(xLabel, at: SIMD2(plot.minX + plot.width / 2, Double(height) - margin),
-                        anchor: TextAnchor(horizontal: .center, vertical: .bottom), color: Typography.labelColor)
+                        anchor: .bottomCenter, color: Typography.labelColor)
         }
         if let yLabel = layout.yLabel {
             canvas.drawVertically(yLabel, centeredAt: SIMD2(margin + yLabel.height / 2, plot.minY + plot.height / 2),

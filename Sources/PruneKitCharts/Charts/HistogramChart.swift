@@ -41,7 +41,7 @@ public struct HistogramChart: Sendable {
     }
 
     /// Adds a dashed vertical line at data value `x` (such as a pruning threshold), labelled near the top.
-    public mutating func verticalLine(x: Double, label: String = "", color: Color = Color(hex: 0x404040)) {
+    public mutating func verticalLine(x: Double, label: String = "", color: Color = .darkGray) {
         referenceLines.append(ReferenceLine(orientation: .vertical, value: x, label: label, color: color))
     }
 
@@ -88,23 +88,22 @@ public struct HistogramChart: Sendable {
         )
     }
 
-    /// Bars from the axis bottom (0, or the log axis' lower end) to each count, then the outline
-    /// of their tops as one staircase.
+    /// Bars from the axis bottom (0, or the log axis' lower end) to each count, filled as one
+    /// staircase polygon and outlined along their tops.
     private func draw(_ histogram: Histogram, color: Color, on canvas: inout Canvas, transform: PlotTransform) {
         let plot = transform.plot
         let bottom = transform.pixelY(transform.y.logarithmic ? transform.y.range.lowerBound : 0).map { min($0, plot.maxY) } ?? plot.maxY
         // Unplottable counts (≤ 0 on a log axis) sit on the bottom, as empty bins.
         let tops = histogram.counts.map { count in transform.pixelY(count).map { max(min($0, bottom), plot.minY) } ?? bottom }
-        guard let lefts = Optional(histogram.edges.map { transform.pixelX($0) ?? plot.minX }) else { return }
-        for bin in histogram.counts.indices where tops[bin] < bottom {
-            canvas.fill(Rect(minX: lefts[bin], minY: tops[bin], maxX: lefts[bin + 1], maxY: bottom), color: color.opacity(barOpacity * color.alpha))
-        }
+        let lefts = histogram.edges.map { transform.pixelX($0) ?? plot.minX }
         var outline = [SIMD2(lefts[0], bottom)]
         for bin in histogram.counts.indices {
             outline.append(SIMD2(lefts[bin], tops[bin]))
             outline.append(SIMD2(lefts[bin + 1], tops[bin]))
         }
         outline.append(SIMD2(lefts[histogram.counts.count], bottom))
+        // One polygon for all bars, so neighbouring bars meet without anti-aliasing seams.
+        canvas.fill(polygon: outline, color: color.opacity(barOpacity * color.alpha), clip: plot)
         canvas.stroke([outline], width: 1.5, color: color, clip: plot.insetBy(-1))
     }
 }

@@ -37,8 +37,9 @@ enum Legend {
     private static let inset = 10.0
 
     /// Draws `entries` in a light box placed by `placement`. For ``LegendPlacement/best`` each
-    /// candidate box is scored by how many of its pixels differ from `background` (the canvas
-    /// before data was drawn), and the first least-covering candidate wins.
+    /// candidate box is scored by how much its pixels differ from `background` (the canvas before
+    /// data was drawn), solid lines weighing more than translucent fills, and the first
+    /// least-covering candidate wins.
     static func draw(
         _ entries: [LegendEntry], placement: LegendPlacement, on canvas: inout Canvas,
         background: [Float], plot: Rect, font: FontFace
@@ -96,29 +97,29 @@ enum Legend {
         case .bottomLeft: return box(0, 1)
         case .best:
             let candidates = [box(1, 0), box(0, 0), box(1, 1), box(0, 1), box(0.5, 0), box(1, 0.5), box(0, 0.5), box(0.5, 1), box(0.5, 0.5)]
-            var best = candidates[0], bestScore = Int.max
+            var best = candidates[0], bestScore = Float.infinity
             for candidate in candidates {
-                let score = coveredPixels(in: candidate, canvas: canvas, background: background)
+                let score = drawnWeight(in: candidate, canvas: canvas, background: background)
                 if score < bestScore { best = candidate; bestScore = score }
             }
             return best
         }
     }
 
-    /// Pixels (every second row and column) in `rect` that drawing changed from `background`.
-    private static func coveredPixels(in rect: Rect, canvas: Canvas, background: [Float]) -> Int {
+    /// The summed squared colour change from `background` over every second row and column of
+    /// `rect`: squaring makes a solid line count far more than the same area of translucent fill.
+    private static func drawnWeight(in rect: Rect, canvas: Canvas, background: [Float]) -> Float {
         guard let visible = rect.intersection(canvas.bounds) else { return 0 }
         let bounds = visible.pixelBounds
-        var count = 0
+        var weight: Float = 0
         for y in stride(from: bounds.y.lowerBound, to: bounds.y.upperBound, by: 2) {
             for x in stride(from: bounds.x.lowerBound, to: bounds.x.upperBound, by: 2) {
                 let index = (y * canvas.width + x) * 3
-                if abs(canvas.pixels[index] - background[index]) + abs(canvas.pixels[index + 1] - background[index + 1])
-                    + abs(canvas.pixels[index + 2] - background[index + 2]) > 0.05 {
-                    count += 1
-                }
+                let change = abs(canvas.pixels[index] - background[index]) + abs(canvas.pixels[index + 1] - background[index + 1])
+                    + abs(canvas.pixels[index + 2] - background[index + 2])
+                weight += change * change
             }
         }
-        return count
+        return weight
     }
 }

@@ -39,12 +39,12 @@ public struct LineChart: Sendable {
     }
 
     /// Adds a dashed vertical line at data value `x`, labelled near the top of the plot.
-    public mutating func verticalLine(x: Double, label: String = "", color: Color = Color(hex: 0x404040)) {
+    public mutating func verticalLine(x: Double, label: String = "", color: Color = .darkGray) {
         referenceLines.append(ReferenceLine(orientation: .vertical, value: x, label: label, color: color))
     }
 
     /// Adds a dashed horizontal line at data value `y`, labelled at the right end of the plot.
-    public mutating func horizontalLine(y: Double, label: String = "", color: Color = Color(hex: 0x404040)) {
+    public mutating func horizontalLine(y: Double, label: String = "", color: Color = .darkGray) {
         referenceLines.append(ReferenceLine(orientation: .horizontal, value: y, label: label, color: color))
     }
 

@@ -11,5 +11,4 @@ enum Typography {
     static let tickColor = Color(hex: 0x404040)
     static let spineColor = Color(hex: 0x4D4D4D)
     static let gridColor = Color(hex: 0xE6E6E6)
-    static let referenceColor = Color(hex: 0x404040)
 }

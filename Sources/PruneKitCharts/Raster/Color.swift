@@ -54,6 +54,8 @@ extension Color {
     public static let black = Color(hex: 0x000000)
     /// A neutral mid grey, `#7F7F7F`, for reference series such as a schedule target.
     public static let gray = Color(hex: 0x7F7F7F)
+    /// A dark grey, `#404040`, the default for reference lines.
+    public static let darkGray = Color(hex: 0x404040)
     /// White.
     public static let white = Color(hex: 0xFFFFFF)
 

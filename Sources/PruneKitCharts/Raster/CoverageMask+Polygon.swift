@@ -12,14 +12,19 @@ extension CoverageMask {
             return
         }
         let bounds = box.pixelBounds
-        self.init(columns: bounds.x, rows: bounds.y)
-        guard width > 0, height > 0 else { return }
-        // One spare cell: an edge on the right border writes just past its row.
+        // One column more than the polygon touches: an edge adds coverage to the cell right of it.
+        self.init(columns: bounds.x.lowerBound..<bounds.x.upperBound + 1, rows: bounds.y)
+        guard width > 1, height > 0 else { return }
+        // One spare cell: an edge on the last row's right border writes just past it.
         var accumulation = [Float](repeating: 0, count: width * height + 1)
         let origin = SIMD2(Double(originX), Double(originY))
-        for index in clipped.indices {
-            let p0 = clipped[index] - origin
-            let p1 = clipped[(index + 1) % clipped.count] - origin
+        // Mask coordinates, with rounding error of the clipping kept off the mask's edges.
+        let local = clipped.map { point in
+            SIMD2(min(max(point.x - origin.x, 0), Double(width - 1)), min(max(point.y - origin.y, 0), Double(height)))
+        }
+        for index in local.indices {
+            let p0 = local[index]
+            let p1 = local[(index + 1) % local.count]
             Self.accumulateEdge(from: p0, to: p1, width: width, height: height, into: &accumulation)
         }
         var sum: Float = 0

@@ -23,9 +23,6 @@ struct Rect: Equatable {
         return result.minX < result.maxX && result.minY < result.maxY ? result : nil
     }
 
-    /// Whether the rectangles overlap.
-    func intersects(_ other: Rect) -> Bool { intersection(other) != nil }
-
     /// The whole pixels the rectangle touches: columns `x`, rows `y` (half-open).
     var pixelBounds: (x: Range<Int>, y: Range<Int>) {
         let x0 = Int(minX.rounded(.down)), x1 = Int(maxX.rounded(.up))

@@ -8,9 +8,8 @@ struct TextAnchor {
 
     static let topLeft = TextAnchor(horizontal: .left, vertical: .top)
     static let topCenter = TextAnchor(horizontal: .center, vertical: .top)
-    static let centerLeft = TextAnchor(horizontal: .left, vertical: .center)
     static let centerRight = TextAnchor(horizontal: .right, vertical: .center)
-    static let center = TextAnchor(horizontal: .center, vertical: .center)
+    static let bottomCenter = TextAnchor(horizontal: .center, vertical: .bottom)
 }
 
 extension Canvas {
