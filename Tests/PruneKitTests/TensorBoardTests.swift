@@ -138,6 +138,24 @@ import Testing
     }
 
     /// With no values, TensorFlow stores one empty bucket ending at `DBL_MAX`.
+    @Test func bucketsAgreeWithASearchOfTheLimits() {
+        // Every limit itself, its neighbours, and values across all magnitudes of both signs.
+        let limits = HistogramSummary.defaultBucketLimits
+        var values: [Float] = [0, -0.0, 1e-30, -1e-30, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        for limit in limits where abs(limit) < Double(Float.greatestFiniteMagnitude) {
+            let float = Float(limit)
+            values += [float, float.nextUp, float.nextDown]
+        }
+        var generator = SplitMix64(seed: 5)
+        for _ in 0 ..< 2000 {
+            let magnitude = Float(pow(10, Double(generator.next() % 40) - 20)) * SplitMix64.unitFloat(generator.next())
+            values.append(generator.next() % 2 == 0 ? magnitude : -magnitude)
+        }
+        var expected = [Double](repeating: 0, count: limits.count)
+        for value in values { expected[limits.firstIndex { $0 > Double(value) }!] += 1 }
+        #expect(HistogramSummary(values).bucketCounts == expected)
+    }
+
     @Test func emptyHistogramHasOneEmptyBucket() {
         let histogram = HistogramSummary([Float]())
         #expect(histogram.encodedBuckets.limits == [.greatestFiniteMagnitude])

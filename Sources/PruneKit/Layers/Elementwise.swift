@@ -60,4 +60,21 @@ enum Elementwise {
         }
         while i < count { values[i] *= factors[i]; i += 1 }
     }
+
+    /// The number of values equal to zero.
+    static func countZeros(_ values: UnsafePointer<Float>?, count: Int) -> Int {
+        guard let values, count > 0 else { return 0 }
+        let raw = UnsafeRawPointer(values)
+        var lanes = SIMD8<Int32>()
+        let zero = SIMD8<Int32>(), one = SIMD8<Int32>(repeating: 1)
+        var i = 0
+        while i + 8 <= count {
+            let isZero = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) .== 0
+            lanes &+= zero.replacing(with: one, where: isZero)
+            i += 8
+        }
+        var zeros = Int(lanes.wrappedSum())
+        while i < count { zeros += values[i] == 0 ? 1 : 0; i += 1 }
+        return zeros
+    }
 }

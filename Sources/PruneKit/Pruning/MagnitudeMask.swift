@@ -50,7 +50,7 @@ public struct MagnitudeMask: Sendable, Equatable, Codable {
     }
 
     /// The number of kept weights (ones in ``mask``).
-    public var keptWeights: Int { mask.scalars.lazy.filter { $0 != 0 }.count }
+    public var keptWeights: Int { mask.nonZeroCount }
 
     /// `1 − keptWeights / size`, the fraction of weights the mask zeroes (0 for an empty mask).
     public var achievedSparsity: Double {

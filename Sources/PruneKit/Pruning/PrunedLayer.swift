@@ -13,5 +13,5 @@ public struct PrunedLayer: Sendable, Codable, Equatable {
     public internal(set) var targetSparsity: Float
 
     /// The fraction of the kernel the mask zeroes.
-    public var maskSparsity: Double { 1 - Double(mask.scalars.lazy.filter { $0 != 0 }.count) / Double(max(mask.count, 1)) }
+    public var maskSparsity: Double { mask.zeroFraction }
 }

@@ -103,7 +103,7 @@ extension Sequential {
             guard Self.kernelIndex(of: layers[index]) != nil else { return nil }
             let kernel = kernel(of: index)
             return SparsityTable.Row(layer: layerNames[index], type: layers[index].typeName, shape: kernel.shape,
-                                     weights: kernel.count, nonZeros: kernel.scalars.lazy.filter { $0 != 0 }.count,
+                                     weights: kernel.count, nonZeros: kernel.nonZeroCount,
                                      pruned: pruned.contains(index))
         })
     }

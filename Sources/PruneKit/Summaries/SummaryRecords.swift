@@ -139,7 +139,7 @@ public struct MagnitudeHistogram: Sendable, Codable, Equatable {
         self.name = name
         self.threshold = threshold
         count = values.count
-        zeros = values.lazy.filter { $0 == 0 }.count
+        zeros = values.withUnsafeBufferPointer { Elementwise.countZeros($0.baseAddress, count: $0.count) }
         maxMagnitude = values.lazy.map { abs($0) }.max() ?? 0
         var counts = [Int](repeating: 0, count: bins)
         if maxMagnitude > 0 {

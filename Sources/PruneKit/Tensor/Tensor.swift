@@ -38,9 +38,16 @@ public struct Tensor: Sendable, Equatable, Codable {
         Tensor(shape: newShape, scalars: scalars)
     }
 
+    /// The number of elements that are exactly zero (`-0.0` included).
+    public var zeroCount: Int {
+        scalars.withUnsafeBufferPointer { Elementwise.countZeros($0.baseAddress, count: $0.count) }
+    }
+
+    /// The number of elements that are not zero.
+    public var nonZeroCount: Int { count - zeroCount }
+
     /// The fraction of elements that are exactly zero (0 for an empty tensor).
     public var zeroFraction: Double {
-        guard count > 0 else { return 0 }
-        return Double(scalars.lazy.filter { $0 == 0 }.count) / Double(count)
+        count == 0 ? 0 : Double(zeroCount) / Double(count)
     }
 }

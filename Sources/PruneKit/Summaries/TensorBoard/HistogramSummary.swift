@@ -1,3 +1,5 @@
+import Foundation
+
 /// The bucketed summary of a set of values that TensorBoard's histogram and distribution
 /// dashboards show, encoded as TensorFlow's `HistogramProto`.
 ///
@@ -38,25 +40,35 @@ struct HistogramSummary {
     ///
     /// - Precondition: Every value is finite.
     init(_ values: some Sequence<Float>) {
-        for value in values { add(Double(value)) }
+        let limits = Self.defaultBucketLimits
+        for value in values {
+            let value = Double(value)
+            precondition(value.isFinite, "histogram values must be finite, got \(value)")
+            bucketCounts[Self.bucket(of: value, limits: limits)] += 1
+            min = Swift.min(min, value)
+            max = Swift.max(max, value)
+            count += 1
+            sum += value
+            sumOfSquares += value * value
+        }
     }
 
-    /// Adds `value` to the bucket whose limit is the first one greater than it.
-    private mutating func add(_ value: Double) {
-        precondition(value.isFinite, "histogram values must be finite, got \(value)")
-        let limits = Self.defaultBucketLimits
-        var low = 0
-        var high = limits.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if limits[middle] > value { high = middle } else { low = middle + 1 }
+    /// The index of the first limit above `value` (the bucket TensorFlow counts it in). The limits
+    /// grow by 1.1 from 1e-12, so a logarithm guesses the index; a short walk makes it exact.
+    private static func bucket(of value: Double, limits: [Double]) -> Int {
+        let positives = (limits.count - 1) / 2
+        let steps = value == 0 ? 0 : Foundation.log(Swift.abs(value) / 1.0e-12) / Foundation.log(1.1)
+        var index: Int
+        if value > 0 {
+            index = positives + 1 + Swift.min(Swift.max(Int(steps.rounded(.down)) + 1, 0), positives - 1)
+        } else if value < 0 {
+            index = positives - 1 - Swift.min(Swift.max(Int(steps.rounded(.up)) - 1, 0), positives - 1)
+        } else {
+            index = positives + 1
         }
-        bucketCounts[low] += 1
-        min = Swift.min(min, value)
-        max = Swift.max(max, value)
-        count += 1
-        sum += value
-        sumOfSquares += value * value
+        while index > 0, limits[index - 1] > value { index -= 1 }
+        while limits[index] <= value { index += 1 }
+        return index
     }
 
     /// The bucket limits and counts to store: non-empty buckets as they are, and each run of
