@@ -65,14 +65,7 @@ public struct HistogramChart: Sendable {
         ChartRenderer.layout(frame, width: width, height: height, font: try FontFace(path: fontPath)).transform
     }
 
-    private var histogramColors: [Color] {
-        var next = 0
-        return histograms.map { histogram in
-            if let color = histogram.color { return color }
-            defer { next += 1 }
-            return Color.palette[next % Color.palette.count]
-        }
-    }
+    private var histogramColors: [Color] { Color.assigning(histograms.map(\.color)) }
 
     private var frame: ChartFrame {
         let legend = zip(histograms, histogramColors).filter { !$0.0.name.isEmpty }.map { histogram, color in

@@ -69,14 +69,7 @@ public struct LineChart: Sendable {
     }
 
     /// Each series' colour: its own, or the palette's next in order among those without one.
-    private var seriesColors: [Color] {
-        var next = 0
-        return series.map { series in
-            if let color = series.color { return color }
-            defer { next += 1 }
-            return Color.palette[next % Color.palette.count]
-        }
-    }
+    private var seriesColors: [Color] { Color.assigning(series.map(\.color)) }
 
     private var frame: ChartFrame {
         let points = series.flatMap(\.points)

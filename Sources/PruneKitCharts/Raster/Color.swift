@@ -62,4 +62,14 @@ extension Color {
     /// The Okabe–Ito palette (Okabe & Ito, *Color Universal Design*, 2008), distinguishable
     /// under the common colour-vision deficiencies; series without a colour take these in order.
     public static let palette: [Color] = [.blue, .orange, .green, .vermillion, .purple, .sky, .yellow, .black]
+
+    /// The given colours, with the palette's colours in order filling the `nil`s.
+    static func assigning(_ colors: [Color?]) -> [Color] {
+        var next = 0
+        return colors.map { color in
+            if let color { return color }
+            defer { next += 1 }
+            return palette[next % palette.count]
+        }
+    }
 }
