@@ -1,0 +1,4 @@
+import PruneKitNotebook
+
+cell("placeholder")
+print("todo")
