@@ -48,9 +48,12 @@ show(headers: ["Quantity", "Value", "How"], rows: [
 
  `PolynomialDecay` reproduces tfmot's arithmetic bit for bit (float32, `powf`). Masks are only
  updated on *pruning turns*: from the begin step, every `frequency` steps. `timeline(through:)`
- lists those updates and how far the last one falls short of the final target: with 100-step
- frequency, `end − begin` is not a multiple of 100, so the end step is not a turn and the masks stop
- short of 87.5% — tfmot behaves the same way.
+ lists those updates and how far the last one falls short of the final target. The first turn,
+ at the begin step itself, targets 0%: it prunes nothing. And when `end − begin` is not a multiple
+ of `frequency`, the end step is not a turn, so the masks never reach the final target exactly —
+ tfmot behaves the same way. Here the last turn comes shortly before the end step, where the curve
+ is nearly flat, so the shortfall is tiny; but it also comes in the last epoch, which leaves the
+ network little time to recover from that last cut (notebook 4 shows the effect).
  */
 cell("Configure the schedule")
 let schedule = try PolynomialDecay(initialSparsity: 0, finalSparsity: finalSparsity,
@@ -60,7 +63,7 @@ show(headers: ["Mask update at step", "Epoch", "Target sparsity"],
      rows: timeline.updates.map { update in
          [String(update.step), String((update.step - 1) / stepsPerEpoch + 1), String(format: "%.2f%%", 100 * update.sparsity)]
      })
-print(String(format: "final target %.2f%%, last update %.2f%%, shortfall %.2f points",
+print(String(format: "final target %.3f%%, last update %.3f%%, shortfall %.3f points",
              100 * timeline.finalTargetSparsity, 100 * (timeline.lastTargetedSparsity ?? 0), 100 * timeline.shortfall))
 
 /*:

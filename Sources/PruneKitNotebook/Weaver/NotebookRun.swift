@@ -1,5 +1,5 @@
-/// What one run of a notebook produced, cell by cell: built line by line from its standard output
-/// and standard error (``receive(_:from:)``), then closed with its exit status (``finish(status:)``).
+/// What one run of a notebook produced, cell by cell: built line by line from its output (the runner
+/// merges standard output and standard error in order; ``receive(_:from:)``), then closed with its exit status (``finish(_:overrides:)``).
 public struct NotebookRun: Sendable, Equatable {
     /// Which stream a line of text came from.
     public enum Stream: String, Sendable, Equatable { case stdout, stderr }

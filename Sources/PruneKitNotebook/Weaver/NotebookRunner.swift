@@ -49,9 +49,11 @@ public struct NotebookRunner: Sendable {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory, isDirectory: true)
         process.environment = environment()
-        let output = Pipe(), errors = Pipe()
+        // One pipe for both streams: the kernel keeps the order of their writes, so an error message
+        // lands under the cell that was running (two pipes read by two threads could reorder them).
+        let output = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = output
         process.standardInput = FileHandle.nullDevice
         do {
             try? FileManager.default.removeItem(atPath: filesDirectory)
@@ -60,23 +62,17 @@ public struct NotebookRunner: Sendable {
         } catch {
             return collector.finish(.notStarted("\(executable): \(error.localizedDescription)"), overrides: [], seconds: 0)
         }
-        let readers = DispatchGroup()
-        for (pipe, stream) in [(output, NotebookRun.Stream.stdout), (errors, .stderr)] {
-            readers.enter()
-            Thread.detachNewThread {
-                collector.read(pipe.fileHandleForReading, stream: stream)
-                readers.leave()
-            }
-        }
+        // The parent's copy of the write end must close, or reading never sees the end of the output.
+        try? output.fileHandleForWriting.close()
+        collector.read(output.fileHandleForReading, stream: .stdout)
         process.waitUntilExit()
-        readers.wait()
         let termination: NotebookRun.Termination = process.terminationReason == .uncaughtSignal
             ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
         return collector.finish(termination, overrides: overrides.map(\.name), seconds: Date().timeIntervalSince(started))
     }
 }
 
-/// Lines from both pipes into one ``NotebookRun``, in arrival order.
+/// Lines from the notebook's output into one ``NotebookRun``, in order.
 private final class RunCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var run: NotebookRun

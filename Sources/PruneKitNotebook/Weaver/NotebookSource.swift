@@ -48,7 +48,7 @@ public struct NotebookSource: Sendable, Equatable {
             code = []
         }
 
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let number = offset + 1
             let line = String(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
             let trimmed = line.drop(while: \.isWhitespace)
