@@ -87,10 +87,12 @@ public struct NotebookRun: Sendable, Equatable {
         }
     }
 
-    /// Records how the process ended, and checks that every override in `overrides` names a parameter
-    /// the notebook declared.
+    /// Records how the process ended and, when it finished, checks that every override in
+    /// `overrides` names a parameter the notebook declared.
     public mutating func finish(_ termination: Termination, overrides: [String] = []) {
         self.termination = termination
+        // A notebook that stopped early may not have declared all its parameters yet.
+        guard termination == .exited(0) else { return }
         let declared = parameters.map(\.name)
         for name in overrides where !declared.contains(name) {
             problems.append("unknown parameter '\(name)' (the notebook declares: \(declared.isEmpty ? "none" : declared.joined(separator: ", ")))")
