@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The notebooks, one folder each under `Notebooks/`; each is the executable target `nb<folder>`.
+let notebooks = ["01-data", "02-model", "03-pruning", "04-training", "05-evaluation", "06-deployment"]
+
 let package = Package(
     name: "PruneKit",
     platforms: [.macOS(.v13)],
@@ -8,7 +11,9 @@ let package = Package(
         .library(name: "PruneKit", targets: ["PruneKit"]),
         .library(name: "PruneKitCharts", targets: ["PruneKitCharts"]),
         .library(name: "PruneKitReport", targets: ["PruneKitReport"]),
+        .library(name: "PruneKitNotebook", targets: ["PruneKitNotebook"]),
         .executable(name: "report", targets: ["report"]),
+        .executable(name: "notebook", targets: ["notebook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +25,8 @@ let package = Package(
         /// Hot numeric kernels (GEMM) with per-function AVX2/FMA, NEON and portable paths,
         /// chosen at run time from the CPU's features.
         .target(name: "_PruneKitKernels"),
+        /// C's `stdout` buffering, which Swift 6 code cannot reach, for the notebook runtime.
+        .target(name: "_PruneKitNotebookShims"),
         /// zlib, for gzip-compressed IDX files and model-size measurements.
         .systemLibrary(
             name: "_CZlib",
@@ -58,6 +65,12 @@ let package = Package(
             name: "PruneKitCharts",
             dependencies: ["_CLibPNG", "_CFreeType"]
         ),
+        /// Notebooks: the run-time side (`cell`, `parameter`, `show`) and the weaver that runs a
+        /// notebook and writes its Markdown page.
+        .target(
+            name: "PruneKitNotebook",
+            dependencies: ["PruneKitCharts", "_PruneKitNotebookShims"]
+        ),
         /// The article's experiment and its Markdown report with charts.
         .target(
             name: "PruneKitReport",
@@ -75,11 +88,28 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "notebook",
+            dependencies: [
+                "PruneKitNotebook",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
             name: "bench",
             dependencies: ["PruneKit", "PruneKitCharts", "_PruneKitKernels"],
             path: "Benchmarks/bench"
         ),
 
+        // MARK: - Notebooks
+
+        // One executable per notebook, so every `swift build` compiles every notebook.
+    ] + notebooks.map { name in
+        .executableTarget(
+            name: "nb\(name)",
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook"],
+            path: "Notebooks/\(name)"
+        )
+    } + [
         // MARK: - Tests
 
         .testTarget(
@@ -88,6 +118,7 @@ let package = Package(
                 "PruneKit",
                 "PruneKitCharts",
                 "PruneKitReport",
+                "PruneKitNotebook",
                 "_PruneKitKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

@@ -70,3 +70,11 @@ import Testing
         #expect(throws: ChartError.invalidSize(width: 0, height: 10)) { try chart.render(width: 0, height: 10) }
     }
 }
+
+@Test func grayImageIsScaledToRGB() {
+    let image = ChartImage(width: 2, height: 1, gray: [0, 200], scale: 2)
+    #expect(image.width == 4 && image.height == 2)
+    #expect(image.pixel(x: 1, y: 1) == (0, 0, 0))
+    #expect(image.pixel(x: 2, y: 0) == (200, 200, 200))
+    #expect(image.pixel(x: 3, y: 1) == (200, 200, 200))
+}
