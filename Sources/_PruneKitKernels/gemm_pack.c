@@ -5,9 +5,11 @@
  * transposition and a B panel with transposition are the same operation (gather r strided rows,
  * "transpose"); packing a transposed A panel or a plain B panel is a strided copy ("copy"). The
  * transposes are therefore fully handled here and the micro-kernels see a single layout.
- * Panel widths are specialised to compile-time constants so the inner loops unroll.
+ * Panel widths are specialised to compile-time constants so the inner loops unroll; full-width
+ * copies move vectors (vector_internal.h), so they are also cheap at -O0 (SwiftPM's debug level).
  */
 #include "gemm_internal.h"
+#include "vector_internal.h"
 
 #if defined(__GNUC__)
 #define PK_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -15,12 +17,30 @@
 #define PK_ALWAYS_INLINE inline
 #endif
 
+/* dst[j] = src[j] for j < r: vectors of 8 (or 4) floats, the last one overlapping the one
+   before when r is not a multiple; scalars only for r < 4. */
+static PK_ALWAYS_INLINE void copyRow(const float *src, int r, float *restrict dst) {
+#if PK_VECTORS
+    if (r >= 8) {
+        int j = 0;
+        for (; j + 8 <= r; j += 8) PK_F32X8(dst + j) = PK_CF32X8(src + j);
+        if (j < r) PK_F32X8(dst + r - 8) = PK_CF32X8(src + r - 8);
+        return;
+    }
+    if (r >= 4) {
+        PK_F32X4(dst) = PK_CF32X4(src);
+        PK_F32X4(dst + r - 4) = PK_CF32X4(src + r - 4);
+        return;
+    }
+#endif
+    for (int j = 0; j < r; j++) dst[j] = src[j];
+}
+
 /* dst[k·r + j] = src[k·ld + j] for j < w, 0 for w ≤ j < r. */
 static PK_ALWAYS_INLINE void copyPanel(const float *src, ptrdiff_t ld, ptrdiff_t kc,
                                        ptrdiff_t w, int r, float *restrict dst) {
     if (w == r) {
-        for (ptrdiff_t k = 0; k < kc; k++)
-            for (int j = 0; j < r; j++) dst[k * r + j] = src[k * ld + j];
+        for (ptrdiff_t k = 0; k < kc; k++) copyRow(src + k * ld, r, dst + k * r);
         return;
     }
     for (ptrdiff_t k = 0; k < kc; k++) {

@@ -107,6 +107,29 @@ import _PruneKitKernels
         }
     }
 
+    /// The SIMD kernels (AVX2+FMA and NEON, both with KC = 320; the AVX2 one is inline assembly)
+    /// compute each element as fused multiply-adds in ascending k within each K block, the blocks
+    /// added to C in order: checked bit for bit against that contract written out in Swift
+    /// (`addingProduct` is a fused multiply-add). The portable kernel leaves contraction to the
+    /// compiler, so it is only checked against the tolerance above.
+    @Test func simdKernelsFollowTheSummationContractExactly() {
+        let name = String(cString: pk_sgemm_implementation())
+        guard name == "avx2+fma" || name == "neon" else { return }
+        var rng = LCG(seed: 7)
+        let shapes = [(1, 1, 1), (7, 9, 8), (6, 16, 9), (13, 33, 321), (9, 17, 1001), (25, 40, 7), (8, 12, 640),
+                      (250, 19, 37)]
+        for (transA, transB) in transposeCombinations {
+            for (m, n, k) in shapes {
+                let p = Problem(transA, transB, m, n, k, padding: 1, rng: &rng)
+                for accumulate in [false, true] {
+                    #expect(bitDifferences(p.product(accumulate: accumulate),
+                                           p.fusedReference(accumulate: accumulate, kc: 320)) == 0,
+                            "\(p) accumulate=\(accumulate)")
+                }
+            }
+        }
+    }
+
     /// Two threads computing the two row halves at once (each with its own packing workspace)
     /// must reproduce a single call exactly.
     @Test func concurrentRowBlocksAreBitIdentical() {
@@ -274,5 +297,33 @@ private struct Problem: CustomStringConvertible {
             for j in n..<result.ld where result[i, j] != Self.cSentinel { bad += 1 }
         }
         return bad
+    }
+}
+
+extension Problem {
+    /// op(A)[i][k] and op(B)[k][j].
+    func opA(_ i: Int, _ k: Int) -> Float { transA ? a[k, i] : a[i, k] }
+    func opB(_ k: Int, _ j: Int) -> Float { transB ? b[j, k] : b[k, j] }
+
+    /// pk_sgemm's summation contract for a kernel with largest K block `kc`: K is cut into
+    /// ⌈K / kc⌉ near-equal blocks, each summed from +0 by fused multiply-adds in ascending k, and
+    /// C = ((C₀ + s₀) + s₁) + … (C₀ left out when not accumulating).
+    func fusedReference(accumulate: Bool, kc: Int) -> StoredMatrix {
+        var out = c
+        let blocks = (k + kc - 1) / kc
+        for i in 0..<m {
+            for j in 0..<n {
+                var value = c[i, j], start = 0
+                for block in 0..<blocks {
+                    let size = k / blocks + (block < k % blocks ? 1 : 0)
+                    var sum: Float = 0
+                    for p in start..<start + size { sum = sum.addingProduct(opA(i, p), opB(p, j)) }
+                    value = block == 0 && !accumulate ? sum : value + sum
+                    start += size
+                }
+                out.scalars[i * out.ld + j] = value
+            }
+        }
+        return out
     }
 }

@@ -1,3 +1,5 @@
+import _PruneKitKernels
+
 /// A 2-D convolution with `valid` padding and stride 1, as Keras's `Conv2D(filters, kernel_size)`.
 ///
 /// `output[n, y, x, f] = activation(bias[f] + Σ kernel[i, j, c, f] · input[n, y + i, x + j, c])`
@@ -85,7 +87,11 @@ public struct Conv2D: Layer {
         let kernelCount = geometry.patchSize * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
-        var partials = [Float](repeating: 0, count: chunks.count * (kernelCount + filters))
+        // Every element is written by its chunk (sumRows, then a non-accumulating product) before
+        // it is read, so the array need not be zeroed first.
+        var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
+            count = chunks.count * (kernelCount + filters)
+        }
         let kernel = parameters[0].scalars
         kernel.withUnsafeBufferPointer { kernel in
             partials.withUnsafeMutableBufferPointer { partials in
@@ -142,41 +148,17 @@ extension Conv2D {
             Parallel.ranges(batchSize, size: max(1, (1 << 18) / (outputPixels * max(patchSize, filters))))
         }
 
-        /// Copies each receptive field of the samples into one row of `patches`.
+        /// Copies each receptive field of the samples into one row of `patches` (``pk_im2col``).
         func im2col(_ input: UnsafePointer<Float>, samples: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
-            let span = kernelWidth * channels
-            var row = patches
-            for sample in samples {
-                let image = input + sample * inputSize
-                for y in 0 ..< outputHeight {
-                    for x in 0 ..< outputWidth {
-                        for i in 0 ..< kernelHeight {
-                            row.update(from: image + ((y + i) * inputWidth + x) * channels, count: span)
-                            row += span
-                        }
-                    }
-                }
-            }
+            pk_im2col(input + samples.lowerBound * inputSize, samples.count, inputHeight, inputWidth, channels,
+                      kernelHeight, kernelWidth, patches)
         }
 
         /// Adds each row of `patches` back onto the input positions it was copied from (the adjoint of
-        /// ``im2col(_:samples:into:)``), overwriting the samples' part of `inputGradient`.
+        /// ``im2col(_:samples:into:)``), overwriting the samples' part of `inputGradient` (``pk_col2im``).
         func col2im(_ patches: UnsafePointer<Float>, samples: Range<Int>, into inputGradient: UnsafeMutablePointer<Float>) {
-            let span = kernelWidth * channels
-            (inputGradient + samples.lowerBound * inputSize).initialize(repeating: 0, count: samples.count * inputSize)
-            var row = patches
-            for sample in samples {
-                let image = inputGradient + sample * inputSize
-                for y in 0 ..< outputHeight {
-                    for x in 0 ..< outputWidth {
-                        for i in 0 ..< kernelHeight {
-                            let target = image + ((y + i) * inputWidth + x) * channels
-                            for j in 0 ..< span { target[j] += row[j] }
-                            row += span
-                        }
-                    }
-                }
-            }
+            pk_col2im(patches, samples.count, inputHeight, inputWidth, channels, kernelHeight, kernelWidth,
+                      inputGradient + samples.lowerBound * inputSize)
         }
     }
 }

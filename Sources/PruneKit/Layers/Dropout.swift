@@ -1,3 +1,5 @@
+import _PruneKitKernels
+
 /// Inverted dropout, as Keras's `Dropout(rate)`: while training, each value is zeroed with
 /// probability `rate` and the survivors are scaled by `1 / (1 − rate)`; at inference it is the identity.
 ///
@@ -37,7 +39,7 @@ public struct Dropout: Layer {
               key: pass.randomKey)
     }
 
-    /// `destination[i] = source[i] · (kept(i) ? 1 / (1 − rate) : 0)`.
+    /// `destination[i] = source[i] · (kept(i) ? 1 / (1 − rate) : 0)` (``pk_dropout_scale``).
     private func scale(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, key: UInt64) {
         let keptScale = 1 / (1 - rate)
         // uniform ≥ rate  ⇔  u ≥ threshold for the 24-bit integer u = bits >> 8 and
@@ -47,24 +49,8 @@ public struct Dropout: Layer {
         let blocks = Parallel.ranges(count, size: Self.blockSize)
         Parallel.forEach(blocks.count) { index in
             let start = blocks[index].lowerBound
-            let (source, destination) = (source + start, destination + start)
-            let first = UInt32(truncatingIfNeeded: start)
-            for i in 0 ..< blocks[index].count {
-                let bits = Self.finalize(Self.finalize((first &+ UInt32(truncatingIfNeeded: i)) ^ low) ^ high)
-                let kept = ((bits >> 8) &+ offset) >> 24
-                destination[i] = source[i] * (Float(kept) * keptScale)
-            }
+            pk_dropout_scale(source + start, destination + start, blocks[index].count,
+                             UInt32(truncatingIfNeeded: start), low, high, offset, keptScale)
         }
-    }
-
-    /// MurmurHash3's 32-bit finaliser (`fmix32`), a bijection with full avalanche.
-    @inline(__always)
-    private static func finalize(_ value: UInt32) -> UInt32 {
-        var h = value
-        h ^= h >> 16
-        h &*= 0x85EB_CA6B
-        h ^= h >> 13
-        h &*= 0xC2B2_AE35
-        return h ^ (h >> 16)
     }
 }

@@ -1,3 +1,5 @@
+import _PruneKitKernels
+
 /// Memory for one model's activations and gradients at a given batch size, allocated once per
 /// `fit`, `evaluate` or `predict` call and reused for every batch.
 final class Workspace {
@@ -23,7 +25,7 @@ final class Workspace {
         self.capacity = capacity
         func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
             let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-            memory.initialize(repeating: 0)
+            if let base = memory.baseAddress { pk_fill(base, count, 0) } // Float is trivial: C may initialise it
             return memory
         }
         activations = shapes.map { buffer(capacity * $0.reduce(1, *)) }

@@ -1,4 +1,5 @@
 import Foundation
+import _PruneKitKernels
 
 /// Adam (Kingma & Ba, ICLR 2015) exactly as Keras 2.19 computes it, bias correction included:
 ///
@@ -62,32 +63,14 @@ public struct Adam: Optimizer, Codable, Equatable {
         }
     }
 
-    /// One Adam update of a range of scalars, eight lanes at a time.
+    /// One Adam update of a range of scalars (``pk_adam_step``).
     private struct Step {
         let alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float
 
         func apply(_ theta: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
                    _ g: UnsafePointer<Float>, range: Range<Int>) {
-            var i = range.lowerBound
-            while i + 8 <= range.upperBound {
-                let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-                var first = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
-                var second = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
-                first += (gradient - first) * oneMinusBeta1
-                second += (gradient * gradient - second) * oneMinusBeta2
-                let update = alpha * first / (second.squareRoot() + epsilon)
-                UnsafeMutableRawPointer(m + i).storeBytes(of: first, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(v + i).storeBytes(of: second, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(theta + i).storeBytes(
-                    of: UnsafeRawPointer(theta + i).loadUnaligned(as: SIMD8<Float>.self) - update, as: SIMD8<Float>.self)
-                i += 8
-            }
-            while i < range.upperBound {
-                m[i] += (g[i] - m[i]) * oneMinusBeta1
-                v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
-                theta[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
-                i += 1
-            }
+            let i = range.lowerBound
+            pk_adam_step(theta + i, m + i, v + i, g + i, range.count, alpha, oneMinusBeta1, oneMinusBeta2, epsilon)
         }
     }
 }

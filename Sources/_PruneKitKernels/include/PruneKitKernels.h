@@ -2,6 +2,7 @@
 #define PRUNEKIT_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,92 @@ const char *pk_sgemm_implementation(void);
 /// Forces the portable implementation (non-zero) or restores CPU dispatch (zero); for tests and
 /// benchmarks that compare paths.
 void pk_force_portable(int enabled);
+
+
+/* MARK: - Element-wise kernels
+ *
+ * Plain-C loops for the layers' element-wise work: they vectorise in release builds (-O2) and
+ * stay cheap in debug builds (-O0), where Swift's SIMD types are very slow. Each states the
+ * floating-point operations it performs per element; floating-point contraction is off, so every
+ * operation rounds separately and the results are the same on every platform and build.
+ * Counts may be 0, in which case the pointers are not read.
+ */
+
+/// `values[i] = value` (also to initialise freshly allocated memory).
+void pk_fill(float *values, ptrdiff_t count, float value);
+
+/// `values[i] = values[i] > 0 ? values[i] : 0` (ReLU; NaN and −0 become +0).
+void pk_relu(float *values, ptrdiff_t count);
+
+/// `gradient[i] = output[i] > 0 ? gradient[i] : 0`: ReLU's derivative applied from its output.
+void pk_relu_gradient(float *gradient, const float *output, ptrdiff_t count);
+
+/// `target[i] = target[i] + source[i]`.
+void pk_add(const float *source, float *target, ptrdiff_t count);
+
+/// `values[i] = values[i] · factors[i]`.
+void pk_multiply(float *values, const float *factors, ptrdiff_t count);
+
+/// The number of values equal to zero (+0 or −0).
+ptrdiff_t pk_count_zeros(const float *values, ptrdiff_t count);
+
+/// Adds `bias[j]` to element `j` of each of `rows` rows of `width` values:
+/// `values[r·width + j] = values[r·width + j] + bias[j]`.
+void pk_add_bias(const float *bias, float *values, ptrdiff_t rows, ptrdiff_t width);
+
+/// Column sums of `rows × width` values, added in row order from +0:
+/// `sums[j] = ((0 + values[j]) + values[width + j]) + …`.
+void pk_sum_rows(const float *values, ptrdiff_t rows, ptrdiff_t width, float *sums);
+
+/// Dropout with a counter-based keep mask. For element `i`, with `n = first + i` (mod 2³²):
+///
+///     bits = fmix32(fmix32(n ^ keyLow) ^ keyHigh)      (MurmurHash3's 32-bit finaliser)
+///     kept = ((bits >> 8) + offset) >> 24              (0 or 1, arithmetic mod 2³²)
+///     destination[i] = source[i] · (kept · keptScale)
+///
+/// `offset = 2²⁴ − ⌈rate · 2²⁴⌉` makes `kept` 1 exactly when the 24-bit uniform `bits >> 8` is at
+/// least `rate · 2²⁴`; `keptScale = 1 / (1 − rate)`. `source` may equal `destination`.
+void pk_dropout_scale(const float *source, float *destination, ptrdiff_t count, uint32_t first,
+                      uint32_t keyLow, uint32_t keyHigh, uint32_t offset, float keptScale);
+
+/// One Adam update of `count` parameters, each operation rounded separately in this order:
+///
+///     m[i] = m[i] + (g[i] − m[i]) · oneMinusBeta1
+///     v[i] = v[i] + (g[i] · g[i] − v[i]) · oneMinusBeta2
+///     θ[i] = θ[i] − (alpha · m[i]) / (sqrt(v[i]) + epsilon)
+void pk_adam_step(float *theta, float *m, float *v, const float *g, ptrdiff_t count,
+                  float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon);
+
+/* MARK: - Convolution and pooling helpers (one or more channels-last samples) */
+
+/// Max pooling of one `[inputHeight, inputWidth, channels]` sample over non-overlapping
+/// `poolHeight × poolWidth` windows into `[outputHeight, outputWidth, channels]`: each output is
+/// its window's first value, then `max = candidate > max ? candidate : max` over the rest of the
+/// window in row-major order.
+void pk_maxpool_forward(const float *input, float *output, ptrdiff_t inputWidth,
+                        ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
+                        ptrdiff_t poolHeight, ptrdiff_t poolWidth);
+
+/// The gradient of `pk_maxpool_forward` for one sample: zeroes all `inputSize` values of
+/// `inputGradient`, then gives each output's gradient to the first input of its window (row-major
+/// order) equal to the output, per channel.
+void pk_maxpool_backward(const float *input, const float *output, const float *outputGradient,
+                         float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
+                         ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
+                         ptrdiff_t poolHeight, ptrdiff_t poolWidth);
+
+/// im2col for a valid, stride-1 convolution: copies each `kernelHeight × kernelWidth × channels`
+/// receptive field of `samples` consecutive `[inputHeight, inputWidth, channels]` samples into one
+/// row of `patches`, in sample, output-row, output-column order.
+void pk_im2col(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+               ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+               ptrdiff_t kernelWidth, float *patches);
+
+/// The adjoint of `pk_im2col`: zeroes the samples' `inputGradient`, then adds each row of
+/// `patches` back onto the input positions it was copied from, in row order.
+void pk_col2im(const float *patches, ptrdiff_t samples, ptrdiff_t inputHeight,
+               ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+               ptrdiff_t kernelWidth, float *inputGradient);
 
 #ifdef __cplusplus
 }
