@@ -31,7 +31,7 @@ let baseline = parameter("baseline", default: true, quick: false)
 cell("Data, model and schedule")
 var mnist = try MNIST.load()
 if subset > 0 { mnist.train = mnist.train.slice(0 ..< min(subset, mnist.train.count)) }
-let stepsPerEpoch = (Int((Double(mnist.train.count) * 0.8).rounded(.down)) + batchSize - 1) / batchSize
+let stepsPerEpoch = Sequential.stepsPerEpoch(samples: mnist.train.count, batchSize: batchSize, validationSplit: 0.2)
 let endStep = stepsPerEpoch * epochs, beginStep = endStep / 5
 let schedule = try PolynomialDecay(initialSparsity: 0, finalSparsity: finalSparsity,
                                    beginStep: beginStep, endStep: endStep, frequency: frequency)

@@ -28,7 +28,7 @@ let baseline = parameter("baseline", default: true, quick: false)
 cell("Load or train the models")
 var mnist = try MNIST.load()
 if subset > 0 { mnist.train = mnist.train.slice(0 ..< min(subset, mnist.train.count)) }
-let stepsPerEpoch = (Int((Double(mnist.train.count) * 0.8).rounded(.down)) + batchSize - 1) / batchSize
+let stepsPerEpoch = Sequential.stepsPerEpoch(samples: mnist.train.count, batchSize: batchSize, validationSplit: 0.2)
 let endStep = stepsPerEpoch * epochs, beginStep = endStep / 5
 let artifacts = try artifactsDirectory(key: "e\(epochs)-b\(batchSize)-s\(finalSparsity)-f\(frequency)-n\(subset)-seed\(seed)")
 let prunedPath = artifacts + "/pruned.prunekit", baselinePath = artifacts + "/baseline.prunekit", logDirectory = artifacts + "/logs"

@@ -35,12 +35,12 @@ public struct ExperimentConfiguration: Sendable, Equatable, Codable {
 
     /// Training images per epoch for a training set of `count` images.
     public func fitCount(trainingImages count: Int) -> Int {
-        Int((Double(count) * (1 - validationSplit)).rounded(.down))
+        Sequential.trainingCount(samples: count, validationSplit: validationSplit)
     }
 
     /// Training steps per epoch for a training set of `count` images.
     public func stepsPerEpoch(trainingImages count: Int) -> Int {
-        (fitCount(trainingImages: count) + batchSize - 1) / batchSize
+        Sequential.stepsPerEpoch(samples: count, batchSize: batchSize, validationSplit: validationSplit)
     }
 
     /// The schedule, with `begin` and `end` resolved against `totalSteps`.

@@ -81,6 +81,15 @@ func smallCNN(seed: UInt64 = 1) -> Sequential {
         #expect(throws: ModelError.self) { try model.fit(data, validationSplit: -0.1, verbose: false) }
     }
 
+    @Test func stepsFollowKerasSplitRule() {
+        // The article's runs: 4,000 → 3,200 trained in 13 steps; Fashion 60,000 → 48,000 in 192.
+        #expect(Sequential.trainingCount(samples: 4_000, validationSplit: 0.2) == 3_200)
+        #expect(Sequential.stepsPerEpoch(samples: 4_000, batchSize: 250, validationSplit: 0.2) == 13)
+        #expect(Sequential.stepsPerEpoch(samples: 60_000, batchSize: 250, validationSplit: 0.2) == 192)
+        // ⌊10 · 0.75⌋ = 7 trained, in batches of 3: 3 steps.
+        #expect(Sequential.stepsPerEpoch(samples: 10, batchSize: 3, validationSplit: 0.25) == 3)
+    }
+
     @Test func trainingLearnsAndKeepsKerasValidationSplit() throws {
         let data = try quadrantDataset(count: 400, seed: 2)
         var model = smallCNN()

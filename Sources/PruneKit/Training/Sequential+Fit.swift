@@ -38,7 +38,7 @@ extension Sequential {
         guard validationSplit >= 0, validationSplit < 1 else {
             throw .invalidArgument(name: "validationSplit", value: "\(validationSplit)", allowed: "in [0, 1)")
         }
-        let trainingCount = validationData == nil ? Int((Double(data.count) * (1 - validationSplit)).rounded(.down)) : data.count
+        let trainingCount = validationData == nil ? Self.trainingCount(samples: data.count, validationSplit: validationSplit) : data.count
         guard trainingCount > 0 else {
             throw .dataMismatch("no training samples: \(data.count) samples with validationSplit \(validationSplit)")
         }
