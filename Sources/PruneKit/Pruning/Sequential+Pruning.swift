@@ -46,9 +46,23 @@ extension Sequential {
 
     /// The model without its pruning state, the zeros baked into the kernels: tfmot's
     /// `strip_pruning`. Training it further no longer keeps pruned weights at zero.
+    ///
+    /// Every pruned weight becomes +0.0. (Masking multiplies, so during training a pruned negative
+    /// weight is −0.0: equal to zero in every product, but a different bit pattern, which a
+    /// sparse model file would have to store to load back bit for bit.)
     public func strippingPruning() -> Sequential {
         var copy = self
-        copy.applyPruningMasks()
+        for layer in pruning?.layers ?? [] {
+            let kernelIndex = Self.kernelIndex(of: copy.layers[layer.layerIndex])!
+            var parameters = copy.layers[layer.layerIndex].parameters
+            copy.layers[layer.layerIndex].parameters = []
+            parameters[kernelIndex].scalars.withUnsafeMutableBufferPointer { kernel in
+                layer.mask.scalars.withUnsafeBufferPointer { mask in
+                    for index in kernel.indices where mask[index] == 0 { kernel[index] = 0 }
+                }
+            }
+            copy.layers[layer.layerIndex].parameters = parameters
+        }
         copy.pruning = nil
         return copy
     }
