@@ -15,8 +15,10 @@ import Foundation
 /// written in their shortest round-tripping form, so every value reads back bit for bit; the
 /// article CNN's 431,242 weights make a file of about 1.7 MB (5.2 MB with Adam's moments).
 ///
-/// Only PruneKit's layers (``Conv2D``, ``MaxPool2D``, ``Dropout``, ``Flatten``, ``Dense``), the
-/// ``Adam`` optimizer and the ``PolynomialDecay`` and ``ConstantSparsity`` schedules can be stored.
+/// Layers are stored when they are ``SavableLayer``s: PruneKit's own (``Conv2D``, ``MaxPool2D``,
+/// ``Dropout``, ``Flatten``, ``Dense``) and custom ones, which are read back by naming their types
+/// (`customLayers:`). Only the ``Adam`` optimizer and the ``PolynomialDecay`` and
+/// ``ConstantSparsity`` schedules can be stored.
 public struct Checkpoint: Sendable {
     /// The model, with its weights, compile settings and optimizer and pruning state.
     public var model: Sequential
@@ -32,12 +34,17 @@ public struct Checkpoint: Sendable {
 
     /// Reads a model file.
     ///
+    /// - Parameters:
+    ///   - path: The model file.
+    ///   - customLayers: The ``SavableLayer`` types of your own that the file may hold, beside
+    ///     PruneKit's (Keras's `custom_objects`); one with a built-in type's key replaces it.
     /// - Throws: ``CheckpointError/missingFile(path:)``, ``CheckpointError/notAModelFile(path:)``,
+    ///   ``CheckpointError/unknownLayerType(path:layer:type:)``,
     ///   ``CheckpointError/unsupportedVersion(path:found:supported:)``,
     ///   ``CheckpointError/truncated(path:expectedBytes:actualBytes:)``,
     ///   ``CheckpointError/checksumMismatch(path:stored:computed:)`` or
     ///   ``CheckpointError/malformedHeader(path:detail:)``.
-    public init(contentsOf path: String) throws(CheckpointError) {
+    public init(contentsOf path: String, customLayers: [any SavableLayer.Type] = []) throws(CheckpointError) {
         guard FileAccess.isFile(path), let data = FileManager.default.contents(atPath: path) else {
             throw .missingFile(path: path)
         }
@@ -46,6 +53,7 @@ public struct Checkpoint: Sendable {
         do {
             let decoder = JSONDecoder()
             decoder.nonConformingFloatDecodingStrategy = Self.nonConformingFloats.decoding
+            decoder.userInfo[LayerConfiguration.typesKey] = LayerTypes(custom: customLayers)
             header = try decoder.decode(CheckpointHeader.self, from: Data(headerBytes))
         } catch let error as DecodingError {
             throw .malformedHeader(path: path, detail: Self.describe(error))
@@ -81,10 +89,10 @@ public struct Checkpoint: Sendable {
         var payload = TensorPayload()
         var layers: [CheckpointHeader.LayerRecord] = []
         for (layer, name) in zip(model.layers, model.layerNames) {
-            guard let configuration = LayerConfiguration(layer) else {
+            guard let savable = layer as? any SavableLayer else {
                 throw .unsupportedLayer(path: path, layer: name, type: String(describing: type(of: layer)))
             }
-            layers.append(.init(name: name, configuration: configuration))
+            layers.append(.init(name: name, configuration: LayerConfiguration(savable)))
             for (parameter, parameterName) in zip(layer.parameters, layer.parameterNames) {
                 payload.append(parameter, name: "\(name)/\(parameterName)")
             }
@@ -142,13 +150,21 @@ public struct Checkpoint: Sendable {
         var layers: [any Layer] = []
         var activationShape = header.model.inputShape
         for record in header.model.layers {
-            guard var layer = record.configuration.makeLayer() else {
-                throw malformed("layer \(record.name) has invalid hyperparameters: \(record.configuration)")
+            var layer: any Layer
+            switch record.configuration.content {
+            case .layer(let savable): layer = savable
+            case .unknownType(let type): throw .unknownLayerType(path: path, layer: record.name, type: type)
+            case .invalid(let reason): throw malformed("layer \(record.name) has invalid hyperparameters: \(reason)")
             }
             if let input = activationShape {
                 do { activationShape = try layer.outputShape(for: input) } catch { throw malformed("layer \(record.name): \(error)") }
+                let shapes = layer.parameterShapes(for: input)
+                guard shapes.count == layer.parameterNames.count else {
+                    throw malformed("layer \(record.name) (\(layer.typeName)) names \(layer.parameterNames.count) parameters "
+                                    + "but gives \(shapes.count) parameter shapes")
+                }
                 var parameters: [Tensor] = []
-                for (name, shape) in zip(layer.parameterNames, record.configuration.parameterShapes(inputShape: input)) {
+                for (name, shape) in zip(layer.parameterNames, shapes) {
                     parameters.append(try payload.tensor("\(record.name)/\(name)", shape: shape, path: path))
                 }
                 layer.parameters = parameters
@@ -182,8 +198,9 @@ public struct Checkpoint: Sendable {
             var pruned: [PrunedLayer] = []
             for layer in record.layers {
                 guard layers.indices.contains(layer.layerIndex), names[layer.layerIndex] == layer.name,
-                      let kernel = Sequential.kernelIndex(of: layers[layer.layerIndex]) else {
-                    throw malformed("pruned layer \(layer.name) (index \(layer.layerIndex)) is not a layer with a kernel")
+                      let kernel = layers[layer.layerIndex].prunableParameterIndex,
+                      layers[layer.layerIndex].parameters.indices.contains(kernel) else {
+                    throw malformed("pruned layer \(layer.name) (index \(layer.layerIndex)) is not a layer with a prunable parameter")
                 }
                 let shape = layers[layer.layerIndex].parameters[kernel].shape
                 pruned.append(PrunedLayer(layerIndex: layer.layerIndex, name: layer.name,

@@ -28,7 +28,8 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
     case modelNotBuilt
     /// A layer named for pruning does not exist.
     case unknownLayer(name: String, available: [String])
-    /// A layer named for pruning has no kernel (pooling, dropout, flatten).
+    /// A layer named for pruning has no prunable parameter (pooling, dropout, flatten), see
+    /// ``Layer/prunableParameterIndex``.
     case notPrunable(layer: String, type: String)
 
     public var description: String {
@@ -38,7 +39,7 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownLayer(let name, let available):
             return "no layer named \"\(name)\" to prune; prunable layers: \(available.joined(separator: ", "))"
         case .notPrunable(let layer, let type):
-            return "layer \(layer) (\(type)) has no kernel to prune; only Conv2D and Dense kernels are pruned"
+            return "layer \(layer) (\(type)) has no kernel to prune (no prunable parameter)"
         case .sparsityOutOfRange(let name, let value):
             return "\(name) \(value) is outside [0, 1)"
         case .negativeBeginStep(let step):

@@ -1,6 +1,7 @@
 /// What to prune and how: the arguments of tfmot's `prune_low_magnitude`, plus global pruning.
 ///
-/// Prunable weights are the kernels of ``Conv2D`` and ``Dense`` layers, never biases.
+/// Prunable weights are the kernels: the parameter each layer names with
+/// ``Layer/prunableParameterIndex`` (``Conv2D``'s and ``Dense``'s kernels), never biases.
 public struct PruningPolicy: Sendable {
     /// How the sparsity target is shared among the pruned layers.
     public enum Scope: String, Sendable, Codable, CaseIterable {
