@@ -207,8 +207,11 @@ public struct Checkpoint: Sendable {
                                           mask: try payload.tensor("pruning/\(layer.name)/mask", shape: shape, path: path),
                                           threshold: layer.threshold, targetSparsity: layer.targetSparsity))
             }
-            let policy = PruningPolicy(schedule: record.schedule.schedule, layerNames: record.layerNames,
-                                       blockSparsity: record.blockSparsity, nmSparsity: record.nmSparsity, scope: record.scope)
+            let policy: PruningPolicy
+            do {
+                policy = try PruningPolicy(schedule: record.schedule.schedule, layerNames: record.layerNames,
+                                           blockSparsity: record.blockSparsity, nmSparsity: record.nmSparsity, scope: record.scope)
+            } catch { throw malformed("pruning policy: \(error)") }
             pruning = PruningState(policy: policy, step: record.step, layers: pruned, lastUpdateStep: record.lastUpdateStep)
         }
 

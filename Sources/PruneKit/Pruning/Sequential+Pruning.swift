@@ -38,7 +38,7 @@ extension Sequential {
     /// This model wrapped for pruning with `schedule` and the default policy (every Conv2D and Dense
     /// kernel, element-wise, per layer): `prune_low_magnitude(model, pruning_schedule=schedule)`.
     public func pruned(with schedule: any PruningSchedule, layers names: [String]? = nil) throws(PruningError) -> Sequential {
-        try pruned(PruningPolicy(schedule: schedule, layerNames: names))
+        try pruned(try PruningPolicy(schedule: schedule, layerNames: names))
     }
 
     /// The model without its pruning state, the zeros baked into the kernels: tfmot's
