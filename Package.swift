@@ -50,9 +50,12 @@ let package = Package(
 
         // MARK: - Library
 
+        /// Atomic file writes, shared by the libraries that write files.
+        .target(name: "PruneKitFiles"),
         .target(
             name: "PruneKit",
             dependencies: [
+                "PruneKitFiles",
                 "_PruneKitKernels",
                 "_CZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -63,13 +66,13 @@ let package = Package(
         /// Line charts and histograms rendered to PNG; independent of `PruneKit`.
         .target(
             name: "PruneKitCharts",
-            dependencies: ["_CLibPNG", "_CFreeType"]
+            dependencies: ["PruneKitFiles", "_CLibPNG", "_CFreeType"]
         ),
         /// Notebooks: the run-time side (`cell`, `parameter`, `show`) and the weaver that runs a
         /// notebook and writes its Markdown page.
         .target(
             name: "PruneKitNotebook",
-            dependencies: ["PruneKitCharts", "_PruneKitNotebookShims"]
+            dependencies: ["PruneKitCharts", "PruneKitFiles", "_PruneKitNotebookShims"]
         ),
         /// The article's experiment and its Markdown report with charts.
         .target(
@@ -91,6 +94,7 @@ let package = Package(
             name: "notebook",
             dependencies: [
                 "PruneKitNotebook",
+                "PruneKitFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,6 +123,7 @@ let package = Package(
                 "PruneKitCharts",
                 "PruneKitReport",
                 "PruneKitNotebook",
+                "PruneKitFiles",
                 "_PruneKitKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

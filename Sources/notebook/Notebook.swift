@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PruneKitFiles
 import PruneKitNotebook
 
 /// `swift run notebook`: runs notebooks and writes their Markdown pages.
@@ -98,7 +99,7 @@ struct NotebookCommand: ParsableCommand {
             let page = NotebookPage.render(name: entry.name, sourcePath: entry.sourcePath,
                                            sourceLink: Self.relativePath(from: outputDirectory, to: sourceURL.path),
                                            sourceText: text, run: run)
-            try Data(page.utf8).write(to: URL(fileURLWithPath: pagePath), options: .atomic)
+            try AtomicFile.write(Array(page.utf8), to: pagePath)
             Self.removeEmptyDirectory(runner.filesDirectory)
             if run.failed {
                 failures.append(entry.name)

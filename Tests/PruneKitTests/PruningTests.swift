@@ -21,9 +21,9 @@ import Testing
         // Block sparsity needs rank-2 kernels: the conv kernel is rank 4.
         let blocks = try BlockSparsity(rows: 1, columns: 4)
         #expect(throws: PruningError.blockSparsityNeedsRank2(shape: [3, 3, 1, 4])) {
-            try model.pruned(PruningPolicy(schedule: schedule, blockSparsity: blocks))
+            try model.pruned(try PruningPolicy(schedule: schedule, blockSparsity: blocks))
         }
-        let onlyDense = try model.pruned(PruningPolicy(schedule: schedule, layerNames: ["dense"], blockSparsity: blocks))
+        let onlyDense = try model.pruned(try PruningPolicy(schedule: schedule, layerNames: ["dense"], blockSparsity: blocks))
         #expect(onlyDense.pruning?.layers.map(\.name) == ["dense"])
         #expect(try model.pruned(with: schedule).pruning?.layers.map(\.name) == ["conv2d", "dense"])
     }
@@ -67,7 +67,7 @@ import Testing
 
     @Test func globalScopeSharesOneThreshold() throws {
         let schedule = try ConstantSparsity(targetSparsity: 0.6, beginStep: 1, frequency: 1)
-        var model = try builtModel().pruned(PruningPolicy(schedule: schedule, scope: .global))
+        var model = try builtModel().pruned(try PruningPolicy(schedule: schedule, scope: .global))
         try model.fit(try quadrantDataset(count: 20, seed: 2), batchSize: 10, epochs: 1, verbose: false)
         let state = model.pruning!
         #expect(Set(state.layers.map(\.threshold)).count == 1)
@@ -79,7 +79,7 @@ import Testing
 
     @Test func nmSparsityUpdatesOnceAtStepOne() throws {
         let schedule = try ConstantSparsity(targetSparsity: 0.5, beginStep: 0)
-        let policy = PruningPolicy(schedule: schedule, layerNames: ["dense"], nmSparsity: try NMSparsity(m: 2, n: 4))
+        let policy = try PruningPolicy(schedule: schedule, layerNames: ["dense"], nmSparsity: try NMSparsity(m: 2, n: 4))
         var model = try builtModel().pruned(policy)
         try model.fit(try quadrantDataset(count: 30, seed: 3), batchSize: 10, epochs: 2, verbose: false)
         let dense = model.pruning!.layers[0]

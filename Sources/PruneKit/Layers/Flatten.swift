@@ -19,3 +19,16 @@ public struct Flatten: Layer {
         inputGradient.baseAddress!.update(from: pass.outputGradient.baseAddress!, count: inputGradient.count)
     }
 }
+
+// MARK: - Configuration
+
+extension Flatten: SavableLayer {
+    /// Nothing: Flatten has no hyperparameters.
+    public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        public var description: String { "Flatten()" }
+    }
+
+    public static var configurationKey: String { "flatten" }
+    public var configuration: Configuration { Configuration() }
+    public init(configuration: Configuration) throws(ModelError) { self.init() }
+}

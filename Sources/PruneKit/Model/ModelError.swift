@@ -14,6 +14,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case pruning(PruningError)
     /// A callback threw, or replaced the model with one of another architecture; training stopped.
     case callbackFailed(callback: String, detail: String)
+    /// A layer cannot be made with these hyperparameters (read from a model file).
+    case invalidConfiguration(layer: String, reason: String)
     /// No layer has the name given.
     case unknownLayer(name: String, available: [String])
     /// Parameters given for a layer do not have the number or shapes the layer's own have.
@@ -37,6 +39,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pruning: \(error)"
         case .callbackFailed(let callback, let detail):
             return "callback \(callback) failed: \(detail)"
+        case .invalidConfiguration(let layer, let reason):
+            return "invalid \(layer) configuration: \(reason)"
         case .unknownLayer(let name, let available):
             return "no layer named \"\(name)\"; the layers are \(available.joined(separator: ", "))"
         case .parameterMismatch(let layer, let detail):

@@ -88,12 +88,29 @@ public struct Sequential: Sendable {
         }
         var generator = SplitMix64(seed: seed)
         var shape = inputShape
-        for index in layers.indices {
-            let next = try layers[index].outputShape(for: shape)
-            layers[index].build(inputShape: shape, generator: &generator)
+        var built = layers
+        for index in built.indices {
+            let next = try built[index].outputShape(for: shape)
+            built[index].build(inputShape: shape, generator: &generator)
+            try Self.check(built[index], named: layerNames[index], builtFor: shape)
             shape = next
         }
+        layers = built
         self.inputShape = inputShape
+    }
+
+    /// Checks that a layer's `build` made the parameters it declares: one per name, of the shapes
+    /// ``Layer/parameterShapes(for:)`` gives, with the prunable index among them (a custom layer
+    /// that gets this wrong would otherwise break training and saving later).
+    private static func check(_ layer: any Layer, named name: String, builtFor shape: [Int]) throws(ModelError) {
+        let shapes = layer.parameters.map(\.shape)
+        guard shapes == layer.parameterShapes(for: shape), shapes.count == layer.parameterNames.count else {
+            throw .parameterMismatch(layer: name, detail: "build made shapes \(shapes) for \(layer.parameterNames.count) names "
+                                     + "\(layer.parameterNames), but parameterShapes(for: \(shape)) gives \(layer.parameterShapes(for: shape))")
+        }
+        if let prunable = layer.prunableParameterIndex, !shapes.indices.contains(prunable) {
+            throw .parameterMismatch(layer: name, detail: "prunableParameterIndex \(prunable) is not among its \(shapes.count) parameters")
+        }
     }
 
     /// Sets the loss, optimizer and metrics used by `fit` and `evaluate`, as Keras's `compile`.

@@ -1,7 +1,4 @@
 extension Sequential {
-    /// The index of the kernel among a layer's parameters, if it has one.
-    static func kernelIndex(of layer: any Layer) -> Int? { layer.parameterNames.firstIndex(of: "kernel") }
-
     /// This model wrapped for magnitude pruning, as tfmot's `prune_low_magnitude(model, …)`.
     ///
     /// Every mask starts all ones and the step at 0; during `fit` the step advances once per batch
@@ -13,7 +10,7 @@ extension Sequential {
     ///   for a bad layer name, and the block or m-by-n errors for kernels those patterns do not fit.
     public func pruned(_ policy: PruningPolicy) throws(PruningError) -> Sequential {
         guard isBuilt else { throw .modelNotBuilt }
-        let prunable = layers.indices.filter { Self.kernelIndex(of: layers[$0]) != nil }
+        let prunable = kernels.map(\.layer)
         let chosen: [Int]
         if let names = policy.layerNames {
             chosen = try names.map { name throws(PruningError) in
@@ -41,7 +38,7 @@ extension Sequential {
     /// This model wrapped for pruning with `schedule` and the default policy (every Conv2D and Dense
     /// kernel, element-wise, per layer): `prune_low_magnitude(model, pruning_schedule=schedule)`.
     public func pruned(with schedule: any PruningSchedule, layers names: [String]? = nil) throws(PruningError) -> Sequential {
-        try pruned(PruningPolicy(schedule: schedule, layerNames: names))
+        try pruned(try PruningPolicy(schedule: schedule, layerNames: names))
     }
 
     /// The model without its pruning state, the zeros baked into the kernels: tfmot's
@@ -53,7 +50,7 @@ extension Sequential {
     public func strippingPruning() -> Sequential {
         var copy = self
         for layer in pruning?.layers ?? [] {
-            let kernelIndex = Self.kernelIndex(of: copy.layers[layer.layerIndex])!
+            guard let kernelIndex = copy.layers[layer.layerIndex].prunableParameterIndex else { continue }
             var parameters = copy.layers[layer.layerIndex].parameters
             copy.layers[layer.layerIndex].parameters = []
             parameters[kernelIndex].scalars.withUnsafeMutableBufferPointer { kernel in
@@ -69,7 +66,7 @@ extension Sequential {
 
     /// The kernel of layer `index`, or `nil` for a layer without one.
     func kernel(of index: Int) -> Tensor? {
-        guard let kernel = Self.kernelIndex(of: layers[index]), layers[index].parameters.indices.contains(kernel) else { return nil }
+        guard let kernel = layers[index].prunableParameterIndex, layers[index].parameters.indices.contains(kernel) else { return nil }
         return layers[index].parameters[kernel]
     }
 
@@ -119,7 +116,7 @@ extension Sequential {
     mutating func applyPruningMasks() {
         guard let state = pruning else { return }
         for layer in state.layers {
-            guard let kernelIndex = Self.kernelIndex(of: layers[layer.layerIndex]),
+            guard let kernelIndex = layers[layer.layerIndex].prunableParameterIndex,
                   layers[layer.layerIndex].parameters.indices.contains(kernelIndex),
                   layers[layer.layerIndex].parameters[kernelIndex].shape == layer.mask.shape else { continue }
             var parameters = layers[layer.layerIndex].parameters

@@ -30,8 +30,9 @@ extension Sequential {
     public func quantizedToInt8() throws(ModelError) -> Sequential {
         var copy = self
         for (index, kernel) in try int8Kernels() {
+            guard let kernelIndex = copy.layers[index].prunableParameterIndex else { continue }
             var parameters = copy.layers[index].parameters
-            parameters[Self.kernelIndex(of: copy.layers[index])!] = kernel.dequantized
+            parameters[kernelIndex] = kernel.dequantized
             copy.layers[index].parameters = parameters
         }
         return copy
