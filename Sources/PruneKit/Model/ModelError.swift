@@ -14,6 +14,13 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case pruning(PruningError)
     /// A callback threw; training stopped.
     case callbackFailed(callback: String, detail: String)
+    /// The loss became NaN or infinite; training stopped.
+    ///
+    /// `epoch` counts from 0; `batch` is the training batch within it, or `nil` when the epoch's
+    /// validation loss is the one that is not finite; `step` is the training step (batches trained
+    /// before it). `lastCheckpoint` is the newest file a ``ModelCheckpoint`` of the run holds, the
+    /// position to resume from (for example with a lower learning rate).
+    case nonFiniteLoss(loss: Double, epoch: Int, epochs: Int, batch: Int?, step: Int, lastCheckpoint: String?)
 
     public var description: String {
         switch self {
@@ -31,6 +38,11 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pruning: \(error)"
         case .callbackFailed(let callback, let detail):
             return "callback \(callback) failed: \(detail)"
+        case .nonFiniteLoss(let loss, let epoch, let epochs, let batch, let step, let lastCheckpoint):
+            let position = batch.map { "the training loss is \(loss) at step \(step) (epoch \(epoch + 1)/\(epochs), batch \($0 + 1))" }
+                ?? "the validation loss is \(loss) after epoch \(epoch + 1)/\(epochs) (step \(step))"
+            let resume = lastCheckpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint was saved"
+            return "\(position): training stopped (learning rate too high, or data that overflows?)\(resume)"
         }
     }
 }
