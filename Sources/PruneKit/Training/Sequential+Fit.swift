@@ -23,7 +23,9 @@ extension Sequential {
     /// - Returns: the per-epoch losses and accuracies.
     /// - Throws: ``ModelError`` when the model is not compiled, an argument is out of range, the
     ///   data does not fit the model, or a callback fails; the model keeps the batches trained
-    ///   before the error.
+    ///   before the error. ``ModelError/nonFiniteLoss(loss:epoch:epochs:batch:step:lastCheckpoint:)``
+    ///   when a batch's loss (or an epoch's validation loss) is NaN or infinite: that batch's
+    ///   gradients are not applied, and the error names the last file a ``ModelCheckpoint`` in `callbacks` saved.
     @discardableResult
     public mutating func fit(_ data: Dataset, batchSize: Int = 32, epochs: Int = 1,
                              validationSplit: Double = 0, validationData: Dataset? = nil,
@@ -72,6 +74,9 @@ extension Sequential {
                 let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, trainingCount)]
                 workspace.load(training, indices: indices)
                 let result = try state.model.trainStep(workspace, batchSize: indices.count, seed: seed, step: state.step)
+                guard result.lossSum.isFinite else {
+                    throw Self.nonFiniteLoss(result.lossSum / Double(indices.count), state: state, batch: batch, callbacks: callbacks)
+                }
                 lossSum += result.lossSum
                 correct += result.correct
                 seen += indices.count
@@ -83,6 +88,9 @@ extension Sequential {
             }
             let trainingSeconds = Date().timeIntervalSince(started)
             let scored = validation.map { state.model.evaluate($0, in: workspace) }
+            if let loss = scored?.loss, !loss.isFinite {
+                throw Self.nonFiniteLoss(loss, state: state, batch: nil, callbacks: callbacks)
+            }
             let logs = EpochLogs(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)),
                                  validationLoss: scored?.loss, validationAccuracy: scored?.accuracy,
                                  seconds: Date().timeIntervalSince(started),
@@ -113,12 +121,22 @@ extension Sequential {
         }
     }
 
+    /// The error for a non-finite `loss`, naming where training stands and the newest checkpoint saved.
+    private static func nonFiniteLoss(_ loss: Double, state: TrainingState, batch: Int?,
+                                      callbacks: [any Callback]) -> ModelError {
+        let checkpoint = callbacks.lazy.compactMap { ($0 as? ModelCheckpoint)?.lastSaved(before: state.epoch) }.first
+        return .nonFiniteLoss(loss: loss, epoch: state.epoch, epochs: state.epochs, batch: batch, step: state.step,
+                              lastCheckpoint: checkpoint)
+    }
+
     /// One gradient step on the batch loaded in `workspace`: the pruning step and mask update (when
-    /// pruned), forward, loss, backward, optimizer update, and the masks applied again.
+    /// pruned), forward, loss, backward, optimizer update, and the masks applied again. A batch
+    /// whose loss is not finite is scored but not applied.
     mutating func trainStep(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) throws(ModelError) -> (lossSum: Double, correct: Int) {
         do { try advancePruning() } catch { throw .pruning(error) }
         forward(workspace, batchSize: batchSize, training: true, seed: seed, step: step)
         let result = score(workspace, batchSize: batchSize, withGradient: true)
+        guard result.lossSum.isFinite else { return result }
         backward(workspace, batchSize: batchSize, seed: seed, step: step)
         applyGradients(workspace)
         applyPruningMasks()
