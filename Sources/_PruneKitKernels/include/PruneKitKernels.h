@@ -23,13 +23,21 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
               int accumulate,
               float *C, ptrdiff_t ldc);
 
-/// Which implementation `pk_sgemm` dispatches to on this CPU: "avx2+fma", "neon" or "portable".
+/// Which implementation `pk_sgemm` dispatches to: "avx512", "avx2+fma", "neon" or "portable".
+/// Without pk_sgemm_select, the first of those the CPU runs (AVX-512F; AVX2 with FMA; AArch64).
+///
+/// The SIMD paths ("avx512", "avx2+fma", "neon") compute every element of C as fused multiply-adds
+/// in ascending k from +0 over K blocks of at most 320, the blocks added to C in order, so they
+/// give the same bits. "portable" multiplies and adds separately (no FMA), so its last bits differ.
 const char *pk_sgemm_implementation(void);
 
-/// Forces the portable implementation (non-zero) or restores CPU dispatch (zero); for tests and
-/// benchmarks that compare paths.
-void pk_force_portable(int enabled);
+/// Whether this build and CPU can run the implementation `name` (see pk_sgemm_implementation).
+int pk_sgemm_supports(const char *name);
 
+/// Forces the implementation `name` for every later call (process-wide), or restores CPU dispatch
+/// when `name` is NULL; for tests and benchmarks that compare paths. Returns 0 on success, -1 for
+/// an unknown name, -2 when this build or CPU cannot run it (the choice is then left unchanged).
+int pk_sgemm_select(const char *name);
 
 /* MARK: - Element-wise kernels
  *
