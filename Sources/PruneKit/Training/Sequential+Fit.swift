@@ -20,6 +20,9 @@ extension Sequential {
     ///   - initialEpoch: the epoch to start at, for resuming a run (Keras's `initial_epoch`): give a
     ///     ``Checkpoint``'s ``Checkpoint/epochsCompleted`` with its model, and the run continues with
     ///     the same shuffles, dropout, optimizer and pruning steps as if it had never stopped.
+    ///   - kernels: dense or sparse products (``KernelPolicy``); by default each pruned layer
+    ///     switches to sparse kernels once its mask is sparse enough to gain, re-decided at every
+    ///     mask update.
     /// - Returns: the per-epoch losses and accuracies.
     /// - Throws: ``ModelError`` when the model is not compiled, an argument is out of range, the
     ///   data does not fit the model, or a callback fails; the model keeps the batches trained
@@ -30,7 +33,8 @@ extension Sequential {
     public mutating func fit(_ data: Dataset, batchSize: Int = 32, epochs: Int = 1,
                              validationSplit: Double = 0, validationData: Dataset? = nil,
                              shuffle: Bool = true, seed: UInt64? = nil, verbose: Bool = true,
-                             callbacks: [any Callback] = [], initialEpoch: Int = 0) throws(ModelError) -> History {
+                             callbacks: [any Callback] = [], initialEpoch: Int = 0,
+                             kernels: KernelPolicy = .automatic) throws(ModelError) -> History {
         guard loss != nil, optimizer != nil else { throw .notCompiled }
         guard batchSize > 0 else { throw .invalidArgument(name: "batchSize", value: "\(batchSize)", allowed: "at least 1") }
         guard epochs >= 0 else { throw .invalidArgument(name: "epochs", value: "\(epochs)", allowed: "0 or more") }
@@ -51,7 +55,7 @@ extension Sequential {
         if let validation { try checkLabels(validation) }
         try checkOptimizer()
 
-        let workspace = try Workspace(model: self, capacity: min(batchSize, trainingCount), training: true)
+        let workspace = try Workspace(model: self, capacity: min(batchSize, trainingCount), training: true, kernels: kernels)
         let steps = (trainingCount + batchSize - 1) / batchSize
         let seed = seed ?? self.seed
         let callbacks = callbacks + (verbose ? [ProgressLogger()] : [])
@@ -133,7 +137,9 @@ extension Sequential {
     /// pruned), forward, loss, backward, optimizer update, and the masks applied again. A batch
     /// whose loss is not finite is scored but not applied.
     mutating func trainStep(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) throws(ModelError) -> (lossSum: Double, correct: Int) {
+        let lastUpdate = pruning?.lastUpdateStep
         do { try advancePruning() } catch { throw .pruning(error) }
+        if pruning?.lastUpdateStep != lastUpdate { workspace.sparseKernels = sparseKernels(workspace.kernelPolicy) }
         forward(workspace, batchSize: batchSize, training: true, seed: seed, step: step)
         let result = score(workspace, batchSize: batchSize, withGradient: true)
         guard result.lossSum.isFinite else { return result }
