@@ -96,7 +96,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["PruneKit", "PruneKitCharts", "_PruneKitKernels"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitReport", "_PruneKitKernels"],
             path: "Benchmarks/bench"
         ),
 
@@ -106,7 +106,7 @@ let package = Package(
     ] + notebooks.map { name in
         .executableTarget(
             name: "nb\(name)",
-            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitReport"],
             path: "Notebooks/\(name)"
         )
     } + [
