@@ -34,7 +34,7 @@ import Testing
         func batchEnd(_ state: inout TrainingState) {
             let pruning = state.model.pruning!
             let leaks = pruning.layers.reduce(0) { count, layer in
-                let kernel = state.model.kernel(of: layer.layerIndex).scalars
+                let kernel = state.model.kernel(of: layer.layerIndex)?.scalars ?? []
                 return count + zip(kernel, layer.mask.scalars).filter { $1 == 0 && $0 != 0 }.count
             }
             records.append((pruning.step, leaks, pruning.layers.map(\.maskSparsity)))
@@ -86,7 +86,7 @@ import Testing
         #expect(model.pruning?.lastUpdateStep == 1)
         #expect(dense.threshold == NMSparsity.placeholderThreshold)
         // Dense [36, 4]: in every output column, each group of 4 consecutive inputs keeps at most 2.
-        let kernel = model.kernel(of: dense.layerIndex)
+        let kernel = try #require(model.kernel(of: dense.layerIndex))
         for output in 0 ..< 4 {
             for group in stride(from: 0, to: 36, by: 4) {
                 let kept = (group ..< group + 4).filter { kernel.scalars[$0 * 4 + output] != 0 }.count
@@ -103,6 +103,10 @@ import Testing
         #expect(stripped.pruning == nil)
         #expect(stripped.sparsityTable().rows.map(\.nonZeros) == model.sparsityTable().rows.map(\.nonZeros))
         #expect(stripped.sparsityTable().rows.allSatisfy { $0.sparsity >= 0.5 })
+        // Pruned weights are +0.0, never the −0.0 that masking a negative weight gives.
+        let negativeZero = Float(-0.0).bitPattern
+        #expect(model.layers.flatMap(\.parameters).contains { $0.scalars.contains { $0.bitPattern == negativeZero } })
+        #expect(!stripped.layers.flatMap(\.parameters).contains { $0.scalars.contains { $0.bitPattern == negativeZero } })
     }
 
     @Test func sparsityTableListsKernels() throws {

@@ -12,8 +12,14 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(name: String, value: String, allowed: String)
     /// A pruning mask could not be computed.
     case pruning(PruningError)
-    /// A callback threw; training stopped.
+    /// A callback threw, or replaced the model with one of another architecture; training stopped.
     case callbackFailed(callback: String, detail: String)
+    /// No layer has the name given.
+    case unknownLayer(name: String, available: [String])
+    /// Parameters given for a layer do not have the number or shapes the layer's own have.
+    case parameterMismatch(layer: String, detail: String)
+    /// The optimizer holds state (such as Adam's moments) made for other parameters.
+    case incompatibleOptimizer(String)
 
     public var description: String {
         switch self {
@@ -31,6 +37,12 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pruning: \(error)"
         case .callbackFailed(let callback, let detail):
             return "callback \(callback) failed: \(detail)"
+        case .unknownLayer(let name, let available):
+            return "no layer named \"\(name)\"; the layers are \(available.joined(separator: ", "))"
+        case .parameterMismatch(let layer, let detail):
+            return "parameters for layer \(layer) do not fit: \(detail)"
+        case .incompatibleOptimizer(let detail):
+            return "the optimizer does not fit the model: \(detail)"
         }
     }
 }

@@ -38,6 +38,12 @@ public struct Adam: Optimizer, Codable, Equatable {
         self.secondMoments = secondMoments
     }
 
+    /// True before the first update, or when both moments have exactly these shapes.
+    public func accepts(parameterShapes: [[Int]]) -> Bool {
+        firstMoments.isEmpty && secondMoments.isEmpty
+            || firstMoments.map(\.shape) == parameterShapes && secondMoments.map(\.shape) == parameterShapes
+    }
+
     public mutating func update(_ parameters: inout [Tensor], gradients: [UnsafeBufferPointer<Float>]) {
         precondition(parameters.count == gradients.count, "Adam: one gradient per parameter")
         if firstMoments.isEmpty {

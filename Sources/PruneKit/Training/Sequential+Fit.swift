@@ -47,6 +47,7 @@ extension Sequential {
         try build(inputShape: data.imageShape)
         try checkLabels(data)
         if let validation { try checkLabels(validation) }
+        try checkOptimizer()
 
         let workspace = try Workspace(model: self, capacity: min(batchSize, trainingCount), training: true)
         let steps = (trainingCount + batchSize - 1) / batchSize
@@ -58,16 +59,16 @@ extension Sequential {
                                   history: History(trainingCount: trainingCount, validationCount: validation?.count ?? 0))
         // Whatever happens, the model keeps the training it received, as a Keras model does.
         defer { self = state.model }
-        try Self.notify(callbacks, &state) { try $0.trainBegin(&$1) }
+        try notify(callbacks, &state) { try $0.trainBegin(&$1) }
         epochLoop: for epoch in initialEpoch ..< epochs {
             state.epoch = epoch
             let started = Date()
-            try Self.notify(callbacks, &state) { try $0.epochBegin(&$1) }
+            try notify(callbacks, &state) { try $0.epochBegin(&$1) }
             let order = shuffle ? Self.permutation(trainingCount, seed: seed, epoch: epoch) : Array(0 ..< trainingCount)
             var lossSum = 0.0, correct = 0, seen = 0
             for batch in 0 ..< steps {
                 state.batch = batch
-                try Self.notify(callbacks, &state) { try $0.batchBegin(&$1) }
+                try notify(callbacks, &state) { try $0.batchBegin(&$1) }
                 let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, trainingCount)]
                 workspace.load(training, indices: indices)
                 let result = try state.model.trainStep(workspace, batchSize: indices.count, seed: seed, step: state.step)
@@ -76,7 +77,7 @@ extension Sequential {
                 seen += indices.count
                 state.batchLogs = BatchLogs(batchLoss: result.lossSum / Double(indices.count), loss: lossSum / Double(seen),
                                             accuracy: Double(correct) / Double(seen), size: indices.count)
-                try Self.notify(callbacks, &state) { try $0.batchEnd(&$1) }
+                try notify(callbacks, &state) { try $0.batchEnd(&$1) }
                 state.step += 1
                 if state.stopTraining { break }
             }
@@ -88,20 +89,27 @@ extension Sequential {
                                  samplesPerSecond: Double(seen) / max(trainingSeconds, 1e-9))
             state.epochLogs = logs
             state.history.epochs.append(logs)
-            try Self.notify(callbacks, &state) { try $0.epochEnd(&$1) }
+            try notify(callbacks, &state) { try $0.epochEnd(&$1) }
             if state.stopTraining { break epochLoop }
         }
-        try Self.notify(callbacks, &state) { try $0.trainEnd(&$1) }
+        try notify(callbacks, &state) { try $0.trainEnd(&$1) }
         return state.history
     }
 
-    /// Calls `event` on every callback in order; a callback's error stops training.
-    private static func notify(_ callbacks: [any Callback], _ state: inout TrainingState,
-                               _ event: (any Callback, inout TrainingState) throws -> Void) throws(ModelError) {
+    /// Calls `event` on every callback in order; a callback's error stops training, and so does a
+    /// callback that gives the state a model of another architecture than this one (the buffers
+    /// of the run are sized for it) or an optimizer whose state does not fit it.
+    private func notify(_ callbacks: [any Callback], _ state: inout TrainingState,
+                        _ event: (any Callback, inout TrainingState) throws -> Void) throws(ModelError) {
         for callback in callbacks {
+            let name = String(describing: type(of: callback))
             do { try event(callback, &state) } catch {
-                throw .callbackFailed(callback: String(describing: type(of: callback)), detail: String(describing: error))
+                throw .callbackFailed(callback: name, detail: String(describing: error))
             }
+            guard state.model.hasSameStructure(as: self) else {
+                throw .callbackFailed(callback: name, detail: "it replaced the model with one of another architecture")
+            }
+            do { try state.model.checkOptimizer() } catch { throw .callbackFailed(callback: name, detail: "\(error)") }
         }
     }
 
