@@ -8,7 +8,7 @@ extension Sequential {
     public func int8Kernels() throws(ModelError) -> [(layerIndex: Int, kernel: Int8Tensor)] {
         var kernels: [(layerIndex: Int, kernel: Int8Tensor)] = []
         for index in layers.indices where Self.kernelIndex(of: layers[index]) != nil {
-            guard let quantized = Int8Tensor(quantizing: kernel(of: index)) else {
+            guard let kernel = kernel(of: index), let quantized = Int8Tensor(quantizing: kernel) else {
                 throw .invalidArgument(name: "\(layerNames[index])/kernel", value: "with an infinite or NaN weight",
                                        allowed: "finite to be quantized to int8")
             }
