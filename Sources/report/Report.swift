@@ -16,7 +16,7 @@ struct Report: ParsableCommand {
         updated every 100 steps, as the article does; trains the same model unpruned as the baseline; \
         and writes Reports/<run>/report.md with its charts.
         """,
-        subcommands: [Run.self, Render.self],
+        subcommands: [Run.self, Render.self, Sweep.self],
         defaultSubcommand: Run.self)
 }
 
