@@ -115,7 +115,7 @@ import _PruneKitKernels
                 #expect(chosen[index] == nil)
                 continue
             }
-            let density = 1 - stripped.kernel(of: index).zeroFraction
+            let density = 1 - (try #require(stripped.kernel(of: index))).zeroFraction
             #expect((chosen[index] != nil) == (density <= crossover && pk_sparse_available() != 0), "\(stripped.layerNames[index])")
         }
         let dense = try stripped.predict(data, batchSize: 10, kernels: .dense)
@@ -154,7 +154,7 @@ import _PruneKitKernels
         }
         // Pruned positions stay exactly zero on sparse kernels too.
         for layer in first.pruning!.layers {
-            let kernel = first.kernel(of: layer.layerIndex)
+            let kernel = try #require(first.kernel(of: layer.layerIndex))
             #expect(zip(kernel.scalars, layer.mask.scalars).allSatisfy { $1 != 0 || $0 == 0 })
         }
     }
