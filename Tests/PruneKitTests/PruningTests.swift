@@ -103,6 +103,10 @@ import Testing
         #expect(stripped.pruning == nil)
         #expect(stripped.sparsityTable().rows.map(\.nonZeros) == model.sparsityTable().rows.map(\.nonZeros))
         #expect(stripped.sparsityTable().rows.allSatisfy { $0.sparsity >= 0.5 })
+        // Pruned weights are +0.0, never the −0.0 that masking a negative weight gives.
+        let negativeZero = Float(-0.0).bitPattern
+        #expect(model.layers.flatMap(\.parameters).contains { $0.scalars.contains { $0.bitPattern == negativeZero } })
+        #expect(!stripped.layers.flatMap(\.parameters).contains { $0.scalars.contains { $0.bitPattern == negativeZero } })
     }
 
     @Test func sparsityTableListsKernels() throws {

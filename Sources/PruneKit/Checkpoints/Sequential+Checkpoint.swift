@@ -9,10 +9,13 @@ extension Sequential {
     ///   - path: The file to create or replace.
     ///   - includeOptimizer: Whether to store Adam's hyperparameters, step count and moments, which
     ///     resuming training needs (Keras's `include_optimizer`).
+    ///   - encoding: How tensors are stored (``ModelFileEncoding``): by default losslessly, with
+    ///     pruned kernels as bitmap + non-zero values; ``ModelFileEncoding/sparseInt8`` also
+    ///     quantizes the kernels to int8.
     /// - Throws: ``CheckpointError`` for a layer, optimizer or schedule the format cannot store, or
     ///   when the file cannot be written (naming `path`).
-    public func save(to path: String, includeOptimizer: Bool = true) throws(CheckpointError) {
-        try Checkpoint(model: self).write(to: path, includeOptimizer: includeOptimizer)
+    public func save(to path: String, includeOptimizer: Bool = true, encoding: ModelFileEncoding = .sparse) throws(CheckpointError) {
+        try Checkpoint(model: self).write(to: path, includeOptimizer: includeOptimizer, encoding: encoding)
     }
 
     /// Reads a model written by ``save(to:includeOptimizer:)`` or ``ModelCheckpoint``, as Keras's
