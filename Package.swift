@@ -94,7 +94,6 @@ let package = Package(
             name: "notebook",
             dependencies: [
                 "PruneKitNotebook",
-                "PruneKitFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
