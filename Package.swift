@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "PruneKit", targets: ["PruneKit"]),
         .library(name: "PruneKitCharts", targets: ["PruneKitCharts"]),
+        .library(name: "PruneKitONNX", targets: ["PruneKitONNX"]),
         .library(name: "PruneKitReport", targets: ["PruneKitReport"]),
         .library(name: "PruneKitNotebook", targets: ["PruneKitNotebook"]),
         .executable(name: "report", targets: ["report"]),
@@ -18,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // MARK: - C shims
@@ -59,8 +61,16 @@ let package = Package(
                 "_PruneKitKernels",
                 "_CZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             resources: [.copy("Resources/mnist-5k")]
+        ),
+
+        /// ONNX export of a stripped model (float32 or int8 weights), on swift-protobuf messages
+        /// generated from onnx.proto (`Scripts/generate-protobuf.sh`).
+        .target(
+            name: "PruneKitONNX",
+            dependencies: ["PruneKit", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
 
         /// Line charts and histograms rendered to PNG; independent of `PruneKit`.
@@ -123,6 +133,7 @@ let package = Package(
                 "PruneKitReport",
                 "PruneKitNotebook",
                 "PruneKitFiles",
+                "PruneKitONNX",
                 "_PruneKitKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

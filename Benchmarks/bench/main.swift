@@ -1,7 +1,7 @@
 // Speed of PruneKit's engine on this machine: training and inference throughput of the article's
 // CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
 // the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
-// per-layer times, `--charts` for chart rendering times).
+// per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone).
 import Dispatch
 import Foundation
 import PruneKit
@@ -11,6 +11,7 @@ import _PruneKitKernels
 let quick = CommandLine.arguments.contains("--quick")
 let perLayer = CommandLine.arguments.contains("--layers")
 let charts = CommandLine.arguments.contains("--charts")
+let gemmOnly = CommandLine.arguments.contains("--gemm")
 
 /// Best-of-n wall time of `body`, after one warm-up call.
 func seconds(repeats: Int, _ body: () -> Void) -> Double {
@@ -34,27 +35,37 @@ func syntheticMNIST(count: Int) throws -> Dataset {
 
 // MARK: - GEMM
 
-struct Shape { let name: String, m: Int, k: Int, n: Int }
-let shapes = [Shape(name: "conv2 forward", m: 30_250, k: 288, n: 64),
-              Shape(name: "dense forward", m: 250, k: 1_600, n: 256)]
+/// One GEMM of the article's CNN at batch 250: `op(A)[m×k] · op(B)[k×n]`, A stored transposed
+/// (`k×m`) when `transA`, B stored transposed (`n×k`) when `transB`, as the layers call it.
+struct Shape { let name: String, m: Int, k: Int, n: Int, transA: Bool, transB: Bool }
+let shapes = [Shape(name: "conv2 forward", m: 30_250, k: 288, n: 64, transA: false, transB: false),
+              Shape(name: "conv2 kernel gradient", m: 288, k: 30_250, n: 64, transA: true, transB: false),
+              Shape(name: "conv2 input gradient", m: 30_250, k: 64, n: 288, transA: false, transB: true),
+              Shape(name: "dense forward", m: 250, k: 1_600, n: 256, transA: false, transB: false),
+              Shape(name: "dense kernel gradient", m: 1_600, k: 250, n: 256, transA: true, transB: false),
+              Shape(name: "dense input gradient", m: 250, k: 256, n: 1_600, transA: false, transB: true)]
 
+/// GEMM paths measured side by side: every SIMD path this CPU runs.
+let gemmPaths: [String] = ["avx512", "avx2+fma", "neon"].filter { pk_sgemm_supports($0) == 1 }
+
+/// GFLOPS of `shape` on the selected path, rows of C split evenly over `threads` threads.
 func gemmGFLOPS(_ shape: Shape, threads: Int) -> Double {
     var generator = SplitMix64(seed: 1)
     let a = (0 ..< shape.m * shape.k).map { _ in SplitMix64.unitFloat(generator.next()) }
     let b = (0 ..< shape.k * shape.n).map { _ in SplitMix64.unitFloat(generator.next()) }
     var c = [Float](repeating: 0, count: shape.m * shape.n)
+    let (lda, ldb) = (shape.transA ? shape.m : shape.k, shape.transB ? shape.k : shape.n)
     let time = a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
             c.withUnsafeMutableBufferPointer { c in
-                let (pa, pb, pc) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
                 let rows = (shape.m + threads - 1) / threads
-                nonisolated(unsafe) let (sa, sb, sc) = (pa, pb, pc)
+                nonisolated(unsafe) let (sa, sb, sc) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
                 return seconds(repeats: quick ? 3 : 10) {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                         let start = t * rows, count = min(rows, shape.m - start)
                         guard count > 0 else { return }
-                        pk_sgemm(0, 0, count, shape.n, shape.k, sa + start * shape.k, shape.k, sb, shape.n, 0,
-                                 sc + start * shape.n, shape.n)
+                        pk_sgemm(shape.transA ? 1 : 0, shape.transB ? 1 : 0, count, shape.n, shape.k,
+                                 sa + (shape.transA ? start : start * lda), lda, sb, ldb, 0, sc + start * shape.n, shape.n)
                     }
                 }
             }
@@ -63,13 +74,16 @@ func gemmGFLOPS(_ shape: Shape, threads: Int) -> Double {
     return 2 * Double(shape.m * shape.k * shape.n) / time / 1e9
 }
 
-/// NumPy's `a @ b` GFLOPS for each shape, or nil when Python with NumPy is not available.
-/// OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for this one command so OpenBLAS picks its best kernel.
+/// NumPy's `a @ b` GFLOPS for each shape (with `.T` views where the layers transpose), or nil when
+/// Python with NumPy is not available. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for this
+/// one command so OpenBLAS picks its best kernel.
 func numpyGFLOPS() -> [Double]? {
+    let cases = shapes.map { "(\($0.m), \($0.k), \($0.n), \($0.transA ? "True" : "False"), \($0.transB ? "True" : "False"))" }
     let script = """
     import numpy as np, time
-    for m, k, n in [\(shapes.map { "(\($0.m), \($0.k), \($0.n))" }.joined(separator: ", "))]:
-        a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)
+    for m, k, n, ta, tb in [\(cases.joined(separator: ", "))]:
+        a = np.random.rand(k, m).astype(np.float32).T if ta else np.random.rand(m, k).astype(np.float32)
+        b = np.random.rand(n, k).astype(np.float32).T if tb else np.random.rand(k, n).astype(np.float32)
         a @ b
         best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(\(quick ? 3 : 10)))
         print(2 * m * k * n / best / 1e9)
@@ -89,6 +103,23 @@ func numpyGFLOPS() -> [Double]? {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { return nil }
     return output.split(separator: "\n").compactMap { Double($0) }
+}
+
+/// The GEMM table: each shape on every SIMD path, 1 and 2 threads, next to NumPy in the same run.
+func gemmTable() {
+    let numpy = numpyGFLOPS()
+    print("GEMM at batch 250 (GFLOPS)        " + gemmPaths.map { "\($0) 1 thr / 2 thr".padding(toLength: 24, withPad: " ", startingAt: 0) }.joined()
+          + "NumPy @ (default threads)")
+    for (index, shape) in shapes.enumerated() {
+        var line = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)".padding(toLength: 34, withPad: " ", startingAt: 0)
+        for path in gemmPaths {
+            _ = pk_sgemm_select(path)
+            line += String(format: "%7.1f / %7.1f         ", gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2))
+        }
+        _ = pk_sgemm_select(nil)
+        line += numpy.flatMap { index < $0.count ? String(format: "%7.1f", $0[index]) : nil } ?? "  (no numpy)"
+        print(line)
+    }
 }
 
 // MARK: - Model
@@ -200,6 +231,11 @@ if charts {
     try chartTimes()
     exit(0)
 }
+if gemmOnly {
+    print("GEMM paths this CPU runs: \(gemmPaths.joined(separator: ", ")); dispatch picks \(String(cString: pk_sgemm_implementation()))")
+    gemmTable()
+    exit(0)
+}
 
 print("PruneKit benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, GEMM path: \(String(cString: pk_sgemm_implementation())))")
 // Dense and pruned runs alternate, so that drift in the machine's speed affects both alike.
@@ -214,10 +250,4 @@ print(String(format: "  the same, pruned (PolynomialDecay, masks + per-step summ
              prunedRate, (1 - prunedRate / denseRate) * 100))
 print(String(format: "inference, article CNN, 10,000 images, batch 250:          %8.0f images/s", try inferenceThroughput()))
 print("")
-let numpy = numpyGFLOPS()
-print("GEMM (M×K·K×N)                     PruneKit 1 thread   PruneKit 2 threads   NumPy @ (default threads)")
-for (index, shape) in shapes.enumerated() {
-    let label = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)".padding(toLength: 35, withPad: " ", startingAt: 0)
-    let numpyColumn = numpy.flatMap { index < $0.count ? String(format: "%8.1f GFLOPS", $0[index]) : nil } ?? "   (no numpy)"
-    print(label + String(format: "%8.1f GFLOPS     %8.1f GFLOPS      ", gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2)) + numpyColumn)
-}
+gemmTable()

@@ -56,6 +56,7 @@ public struct Conv2D: Layer {
     }
 
     public func forward(_ pass: ForwardPass) {
+        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
@@ -71,18 +72,15 @@ public struct Conv2D: Layer {
                     matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
                                    MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
                                    into: output)
-                    Elementwise.addBias(bias.baseAddress!, to: output, rows: rows, width: filters)
-                    if let logits = pass.preActivation {
-                        (logits.baseAddress! + samples.lowerBound * geometry.outputPixels * filters)
-                            .update(from: output, count: rows * filters)
-                    }
-                    activation.apply(output, rows: rows, width: filters)
+                    finishLinearOutput(output, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
+                                       offset: samples.lowerBound * geometry.outputPixels * filters, pass: pass)
                 }
             }
         }
     }
 
     public func backward(_ pass: BackwardPass) {
+        if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
         let kernelCount = geometry.patchSize * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)

@@ -35,9 +35,10 @@ public struct Dense: Layer {
     }
 
     /// Rows of work per parallel piece.
-    private static let blockRows = 64
+    static let blockRows = 64
 
     public func forward(_ pass: ForwardPass) {
+        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0]
         let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
@@ -48,17 +49,15 @@ public struct Dense: Layer {
                     matrixMultiply(MatrixView(pass.input.baseAddress! + rows.lowerBound * inputs, rows: rows.count, columns: inputs),
                                    MatrixView(kernel.baseAddress!, rows: inputs, columns: units),
                                    into: output)
-                    Elementwise.addBias(bias.baseAddress!, to: output, rows: rows.count, width: units)
-                    if let logits = pass.preActivation {
-                        (logits.baseAddress! + rows.lowerBound * units).update(from: output, count: rows.count * units)
-                    }
-                    activation.apply(output, rows: rows.count, width: units)
+                    finishLinearOutput(output, rows: rows.count, width: units, bias: bias.baseAddress!, activation: activation,
+                                       offset: rows.lowerBound * units, pass: pass)
                 }
             }
         }
     }
 
     public func backward(_ pass: BackwardPass) {
+        if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0], batch = pass.batchSize
         let gradient = pass.outputGradient.baseAddress!
         if !pass.gradientIsPreActivation {

@@ -64,6 +64,9 @@ public struct ForwardPass {
     /// Where a layer with an activation also writes its values before the activation, when the
     /// model asks for them (the logits of a softmax output, for the fused cross-entropy); else `nil`.
     public let preActivation: UnsafeMutableBufferPointer<Float>?
+    /// The layer's kernel compressed to its kept positions when the model runs this layer on
+    /// sparse kernels (``KernelPolicy``); `nil` for dense GEMM.
+    var sparseKernel: SparseKernel?
 
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
                 output: UnsafeMutableBufferPointer<Float>, training: Bool, randomKey: UInt64,
@@ -102,6 +105,8 @@ public struct BackwardPass {
     /// True when ``outputGradient`` is already with respect to the pre-activation values (the
     /// softmax + cross-entropy fusion), so the layer must not apply its activation's derivative.
     public let gradientIsPreActivation: Bool
+    /// As ``ForwardPass``'s: the compressed kernel when the layer runs sparse, else `nil`.
+    var sparseKernel: SparseKernel?
 
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
                 output: UnsafeBufferPointer<Float>, outputGradient: UnsafeMutableBufferPointer<Float>,

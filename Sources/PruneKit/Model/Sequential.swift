@@ -24,7 +24,7 @@ public struct Sequential: Sendable {
     public internal(set) var layers: [any Layer]
     /// Keras-style unique layer names (`conv2d`, `conv2d_1`, `dense`, …), one per layer.
     public let layerNames: [String]
-    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:initialEpoch:)``.
+    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:initialEpoch:kernels:)``.
     public let seed: UInt64
     /// The per-sample input shape, once known.
     public private(set) var inputShape: [Int]?

@@ -32,6 +32,13 @@ public final class ModelCheckpoint: Callback {
         path.replacingOccurrences(of: "{epoch}", with: String(epochsCompleted))
     }
 
+    /// The file holding the model after `epochsCompleted` epochs, if it exists: where a run that
+    /// fails during epoch `epochsCompleted` (counted from 0) resumes from. `nil` before the first epoch ends.
+    public func lastSaved(before epochsCompleted: Int) -> String? {
+        let file = path(epochsCompleted: epochsCompleted)
+        return epochsCompleted > 0 && FileManager.default.fileExists(atPath: file) ? file : nil
+    }
+
     public func epochEnd(_ state: inout TrainingState) throws {
         guard state.batch + 1 == state.stepsPerEpoch else { return }
         let checkpoint = Checkpoint(model: state.model, epochsCompleted: state.epoch + 1)

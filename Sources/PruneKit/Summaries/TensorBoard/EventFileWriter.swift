@@ -1,4 +1,5 @@
 import Foundation
+import SwiftProtobuf
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,8 +88,12 @@ public final class EventFileWriter {
     }
 
     /// Writes `event` as one TFRecord with a single append.
-    private func append(_ event: [UInt8]) throws(SummaryError) {
-        try file.append(TFRecord.frame(event))
+    private func append(_ event: Tensorboard_Event) throws(SummaryError) {
+        let bytes: [UInt8]
+        do { bytes = try event.serializedBytes() } catch {
+            throw .writeFailed(path: path, detail: "the event cannot be serialized: \(error)")
+        }
+        try file.append(TFRecord.frame(bytes))
     }
 
     /// This machine's host name, or `localhost` when the system does not say.
