@@ -96,6 +96,7 @@ let package = Package(
             name: "report",
             dependencies: [
                 "PruneKit",
+                "PruneKitCharts",
                 "PruneKitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
