@@ -59,7 +59,9 @@ public struct NotebookWeaver: Sendable {
 
     /// Runs `entry`'s executable and writes its page atomically.
     ///
-    /// - Parameter onCell: Called with each cell's title as the notebook reaches it.
+    /// - Parameters:
+    ///   - entry: The notebook, as ``NotebookCatalog`` lists it.
+    ///   - onCell: Called with each cell's title as the notebook reaches it.
     /// - Throws: ``NotebookError/unreadableSource(path:)`` or ``NotebookError/cannotWritePage(path:detail:)``;
     ///   a notebook that fails is not an error (see ``Outcome/failed``).
     public func weave(_ entry: NotebookCatalog.Entry, onCell: @escaping @Sendable (String) -> Void = { _ in }) throws(NotebookError) -> Outcome {
