@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `swift package generate-documentation` (DocC), which CI runs with warnings as errors.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
@@ -96,6 +98,7 @@ let package = Package(
             name: "report",
             dependencies: [
                 "PruneKit",
+                "PruneKitCharts",
                 "PruneKitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -104,7 +107,6 @@ let package = Package(
             name: "notebook",
             dependencies: [
                 "PruneKitNotebook",
-                "PruneKitFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

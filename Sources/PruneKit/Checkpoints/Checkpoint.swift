@@ -26,7 +26,7 @@ public struct Checkpoint: Sendable {
     /// The model, with its weights, compile settings and optimizer and pruning state.
     public var model: Sequential
     /// The epochs of `fit` finished when the model was saved (pass it as `fit`'s `initialEpoch` to
-    /// resume), or `nil` for a model saved outside training with ``Sequential/save(to:includeOptimizer:)``.
+    /// resume), or `nil` for a model saved outside training with ``Sequential/save(to:includeOptimizer:encoding:)``.
     public var epochsCompleted: Int?
 
     /// Pairs a model with its training position.

@@ -30,6 +30,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// The file could not be written (its directory is missing or not writable, the disk is full…).
     case cannotWrite(path: String, detail: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .missingFile(let path):

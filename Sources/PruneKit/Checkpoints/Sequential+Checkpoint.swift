@@ -18,7 +18,7 @@ extension Sequential {
         try Checkpoint(model: self).write(to: path, includeOptimizer: includeOptimizer, encoding: encoding)
     }
 
-    /// Reads a model written by ``save(to:includeOptimizer:)`` or ``ModelCheckpoint``, as Keras's
+    /// Reads a model written by ``save(to:includeOptimizer:encoding:)`` or ``ModelCheckpoint``, as Keras's
     /// `load_model`. ``Checkpoint/init(contentsOf:customLayers:)`` also gives the epochs completed.
     ///
     /// - Parameters:

@@ -23,6 +23,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A header field is valid but describes data PruneKit does not read (for example non-byte pixels).
     case unsupported(file: String, detail: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .missingFile(let path):

@@ -30,10 +30,8 @@ extension Sequential {
     public func quantizedToInt8() throws(ModelError) -> Sequential {
         var copy = self
         for (index, kernel) in try int8Kernels() {
-            guard let kernelIndex = copy.layers[index].prunableParameterIndex else { continue }
-            var parameters = copy.layers[index].parameters
-            parameters[kernelIndex] = kernel.dequantized
-            copy.layers[index].parameters = parameters
+            let dequantized = kernel.dequantized.scalars
+            copy.updateKernel(of: index) { _ = $0.update(fromContentsOf: dequantized) }
         }
         return copy
     }

@@ -179,9 +179,13 @@ func sumPartials(_ partials: UnsafePointer<Float>, count: Int, stride: Int,
 extension Conv2D: SavableLayer {
     /// `filters`, `kernelSize` as `[height, width]` and `activation`, as Keras's `Conv2D.get_config()`.
     public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        /// The number of output channels.
         public var filters: Int
+        /// The kernel window, `[height, width]`.
         public var kernelSize: [Int]
+        /// The activation applied to the output.
         public var activation: Activation
+        /// The configuration as Swift code would create the layer.
         public var description: String { "Conv2D(filters: \(filters), kernelSize: \(kernelSize), activation: \(activation))" }
     }
 
@@ -190,6 +194,8 @@ extension Conv2D: SavableLayer {
         Configuration(filters: filters, kernelSize: [kernelSize.height, kernelSize.width], activation: activation)
     }
 
+    /// A Conv2D layer with this configuration and no parameters yet.
+    ///
     /// - Throws: ``ModelError/invalidConfiguration(layer:reason:)`` unless there are positive
     ///   filters and a kernel size of two positive sides.
     public init(configuration: Configuration) throws(ModelError) {

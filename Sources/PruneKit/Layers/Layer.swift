@@ -68,6 +68,7 @@ public struct ForwardPass {
     /// sparse kernels (``KernelPolicy``); `nil` for dense GEMM.
     var sparseKernel: SparseKernel?
 
+    /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
                 output: UnsafeMutableBufferPointer<Float>, training: Bool, randomKey: UInt64,
                 preActivation: UnsafeMutableBufferPointer<Float>? = nil) {
@@ -108,6 +109,7 @@ public struct BackwardPass {
     /// As ``ForwardPass``'s: the compressed kernel when the layer runs sparse, else `nil`.
     var sparseKernel: SparseKernel?
 
+    /// A backward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
                 output: UnsafeBufferPointer<Float>, outputGradient: UnsafeMutableBufferPointer<Float>,
                 inputGradient: UnsafeMutableBufferPointer<Float>?, parameterGradients: [UnsafeMutableBufferPointer<Float>],

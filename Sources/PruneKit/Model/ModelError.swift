@@ -30,6 +30,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The optimizer holds state (such as Adam's moments) made for other parameters.
     case incompatibleOptimizer(String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .incompatibleShape(let layer, let inputShape, let reason):

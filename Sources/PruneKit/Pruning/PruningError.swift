@@ -37,6 +37,7 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
     /// ``Layer/prunableParameterIndex``.
     case notPrunable(layer: String, type: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .modelNotBuilt:

@@ -50,18 +50,25 @@ extension Sequential {
     public func strippingPruning() -> Sequential {
         var copy = self
         for layer in pruning?.layers ?? [] {
-            guard let kernelIndex = copy.layers[layer.layerIndex].prunableParameterIndex else { continue }
-            var parameters = copy.layers[layer.layerIndex].parameters
-            copy.layers[layer.layerIndex].parameters = []
-            parameters[kernelIndex].scalars.withUnsafeMutableBufferPointer { kernel in
-                layer.mask.scalars.withUnsafeBufferPointer { mask in
-                    for index in kernel.indices where mask[index] == 0 { kernel[index] = 0 }
-                }
+            copy.updateKernel(of: layer.layerIndex, maskShape: layer.mask.shape) { kernel in
+                for index in kernel.indices where layer.mask.scalars[index] == 0 { kernel[index] = 0 }
             }
-            copy.layers[layer.layerIndex].parameters = parameters
         }
         copy.pruning = nil
         return copy
+    }
+
+    /// Changes the kernel of layer `index` in place (its buffer not copied), when it has one of
+    /// `maskShape` (or any shape, for `nil`). Every pruned layer has a kernel of its mask's shape
+    /// (``pruned(_:)`` and the model file reader check it, and the public API cannot change a
+    /// layer's shapes); the check only keeps memory safe.
+    mutating func updateKernel(of index: Int, maskShape: [Int]? = nil, _ body: (inout UnsafeMutableBufferPointer<Float>) -> Void) {
+        guard let kernelIndex = layers[index].prunableParameterIndex, layers[index].parameters.indices.contains(kernelIndex),
+              maskShape.map({ $0 == layers[index].parameters[kernelIndex].shape }) ?? true else { return }
+        var parameters = layers[index].parameters
+        layers[index].parameters = []
+        parameters[kernelIndex].scalars.withUnsafeMutableBufferPointer(body)
+        layers[index].parameters = parameters
     }
 
     /// The kernel of layer `index`, or `nil` for a layer without one.
@@ -110,23 +117,15 @@ extension Sequential {
         }
     }
 
-    /// Multiplies every pruned kernel by its mask, so pruned weights are exactly zero. Every pruned
-    /// layer has a kernel of its mask's shape (``pruned(_:)`` and the model file reader check it, and
-    /// the public API cannot change a layer's shapes); the guard only keeps memory safe.
+    /// Multiplies every pruned kernel by its mask, so pruned weights are exactly zero.
     mutating func applyPruningMasks() {
         guard let state = pruning else { return }
         for layer in state.layers {
-            guard let kernelIndex = layers[layer.layerIndex].prunableParameterIndex,
-                  layers[layer.layerIndex].parameters.indices.contains(kernelIndex),
-                  layers[layer.layerIndex].parameters[kernelIndex].shape == layer.mask.shape else { continue }
-            var parameters = layers[layer.layerIndex].parameters
-            layers[layer.layerIndex].parameters = []
-            parameters[kernelIndex].scalars.withUnsafeMutableBufferPointer { kernel in
+            updateKernel(of: layer.layerIndex, maskShape: layer.mask.shape) { kernel in
                 layer.mask.scalars.withUnsafeBufferPointer { mask in
                     Elementwise.multiply(kernel.baseAddress!, by: mask.baseAddress!, count: kernel.count)
                 }
             }
-            layers[layer.layerIndex].parameters = parameters
         }
     }
 

@@ -10,7 +10,7 @@ import Foundation
 ///     var resumed = checkpoint.model
 ///     try resumed.fit(data, epochs: 30, initialEpoch: checkpoint.epochsCompleted ?? 0)
 ///
-/// Each save is atomic (see ``Checkpoint/write(to:includeOptimizer:)``), so a run killed while
+/// Each save is atomic (see ``Checkpoint/write(to:includeOptimizer:encoding:)``), so a run killed while
 /// saving still leaves the previous epoch's file. An epoch cut short by
 /// ``TrainingState/stopTraining`` is not saved: a file always holds a position a resumed run
 /// continues from exactly. A failed save stops training: `fit` throws

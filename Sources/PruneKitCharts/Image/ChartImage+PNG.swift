@@ -2,7 +2,7 @@ import _CLibPNG
 import PruneKitFiles
 
 extension ChartImage {
-    /// Writes the image as an 8-bit RGB PNG at `path`, atomically with ``AtomicFile``: on failure
+    /// Writes the image as an 8-bit RGB PNG at `path`, atomically with `AtomicFile` (PruneKitFiles): on failure
     /// any existing file at `path` is left as it was.
     ///
     /// - Throws: ``ChartError/cannotWritePNG(path:detail:)``.
