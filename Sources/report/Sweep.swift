@@ -21,11 +21,7 @@ extension Report {
             so an interrupted sweep resumes where it stopped.
             """)
 
-        @Option(help: ArgumentHelp("A directory with the four MNIST IDX files (raw or .gz), or Keras's mnist.npz. Default: the bundled sample.", valueName: "dir"))
-        var data: String?
-
-        @Option(help: ArgumentHelp("Keep only the first n training images (before the validation split). Default: all.", valueName: "n"))
-        var subset: Int?
+        @OptionGroup var source: DataOptions
 
         @Option(help: "Passes over the training data (of the grid's runs; the epochs variant sets its own).")
         var epochs = 30
@@ -63,8 +59,8 @@ extension Report {
                 }
             }
             var configuration = SweepConfiguration()
-            configuration.base.dataPath = data
-            configuration.base.trainingSubset = subset
+            configuration.base.dataPath = source.data
+            configuration.base.trainingSubset = source.subset
             configuration.base.epochs = epochs
             configuration.base.batchSize = batchSize
             configuration.base.frequency = frequency
@@ -86,7 +82,7 @@ extension Report {
 
         func run() throws {
             let configuration = try sweepConfiguration()
-            let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: data))-sweep"
+            let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: source.data))-sweep"
             let sweep = PruneKitReport.Sweep(configuration: configuration, directory: out)
             let started = Date()
             let findings = try sweep.run { progress in print(progress.line) }
