@@ -47,6 +47,9 @@ extension Report {
         @Option(help: ArgumentHelp("Sparsities of the per-layer sensitivity analysis, comma-separated.", valueName: "list"))
         var levels = "0.5,0.75,0.9,0.95"
 
+        @Flag(name: .customLong("report-only"), help: "Write the report from the runs finished so far, without training the others.")
+        var reportOnly = false
+
         @Option(help: ArgumentHelp("The sweep's directory. Default: Reports/<run>-sweep, <run> named after the data.", valueName: "dir"))
         var out: String?
 
@@ -85,7 +88,7 @@ extension Report {
             let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: source.data))-sweep"
             let sweep = PruneKitReport.Sweep(configuration: configuration, directory: out)
             let started = Date()
-            let findings = try sweep.run { progress in print(progress.line) }
+            let findings = reportOnly ? try sweep.storedFindings() : try sweep.run { progress in print(progress.line) }
             try SweepReport(configuration: configuration, findings: findings).write(into: out)
             print(String(format: "\nSweep: %@ (%.1f min in this session)", (out as NSString).appendingPathComponent("report.md"),
                          Date().timeIntervalSince(started) / 60))
