@@ -88,7 +88,10 @@ extension Report {
             let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: source.data))-sweep"
             let sweep = PruneKitReport.Sweep(configuration: configuration, directory: out)
             let started = Date()
-            let findings = reportOnly ? try sweep.storedFindings() : try sweep.run { progress in print(progress.line) }
+            let findings = reportOnly ? try sweep.storedFindings() : try sweep.run { progress in
+                print(progress.line)
+                fflush(stdout)
+            }
             try SweepReport(configuration: configuration, findings: findings).write(into: out)
             print(String(format: "\nSweep: %@ (%.1f min in this session)", (out as NSString).appendingPathComponent("report.md"),
                          Date().timeIntervalSince(started) / 60))
