@@ -88,9 +88,9 @@ extension Report {
             let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: source.data))-sweep"
             let sweep = PruneKitReport.Sweep(configuration: configuration, directory: out)
             let started = Date()
+            // Progress goes straight to standard output, unbuffered, so a log file shows it as it happens.
             let findings = reportOnly ? try sweep.storedFindings() : try sweep.run { progress in
-                print(progress.line)
-                fflush(stdout)
+                FileHandle.standardOutput.write(Data((progress.line + "\n").utf8))
             }
             try SweepReport(configuration: configuration, findings: findings).write(into: out)
             print(String(format: "\nSweep: %@ (%.1f min in this session)", (out as NSString).appendingPathComponent("report.md"),
