@@ -125,7 +125,9 @@ public struct ArticleExperiment: Sendable {
         do {
             let read = try ReportLogs(directory: logs)
             try ReportFiles.replace(directory: out, adopting: logDirectory == nil ? [logs: "logs"] : [:]) { (staging) throws in
-                try ReportWriter(logs: read, logDirectory: logDirectory ?? Self.path(out, "logs"), fontPath: fontPath).write(into: staging)
+                var writer = ReportWriter(logs: read, logDirectory: logDirectory ?? Self.path(out, "logs"), fontPath: fontPath)
+                writer.sweepLink = ReportWriter.sweepLink(besideReport: out)
+                try writer.write(into: staging)
             }
         } catch {
             throw ReportError.reportFailed(logDirectory: logs, detail: "\(error)")
