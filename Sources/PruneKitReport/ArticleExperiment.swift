@@ -117,8 +117,8 @@ public struct ArticleExperiment: Sendable {
     public func writeReport(into out: String, logDirectory: String? = nil, verbose: Bool = true,
                             fontPath: String = ChartFont.defaultPath) throws -> ExperimentResults {
         try ReportFiles.checkWritable(directory: ((out as NSString).standardizingPath as NSString).deletingLastPathComponent)
-        do { try ChartFont.check(path: fontPath) } catch {
-            throw ReportError.invalidParameter("font: \(error)")
+        if !FileManager.default.fileExists(atPath: fontPath) {
+            throw ReportError.cannotWrite(path: fontPath, detail: "the charts' font is missing (install fonts-dejavu-core)")
         }
         let logs = logDirectory ?? ReportFiles.pendingLogDirectory(for: out)
         let results = try run(logDirectory: logs, verbose: verbose)
