@@ -112,7 +112,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["PruneKit", "PruneKitCharts", "_PruneKitKernels"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitReport", "_PruneKitKernels"],
             path: "Benchmarks/bench"
         ),
 
@@ -122,7 +122,7 @@ let package = Package(
     ] + notebooks.map { name in
         .executableTarget(
             name: "nb\(name)",
-            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitReport"],
             path: "Notebooks/\(name)"
         )
     } + [

@@ -44,6 +44,10 @@ bin=$(swift build -c debug --show-bin-path)
 # The parsers read files: keep the scratch files in memory when the machine allows.
 [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 
+# Leak detection is off: Foundation on Linux leaks a few bytes per call in
+# FileManager.contents(atPath:) on an empty file and in fileSystemRepresentation (ZIPFoundation),
+# which would end every run on leaks that are not PruneKit's.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 mkdir -p .build/crashes
 status=0
 for name in "${targets[@]}"; do
@@ -51,11 +55,8 @@ for name in "${targets[@]}"; do
     echo "== fuzz-$name for $seconds s"
     log=".build/fuzz-$name.log"
     # -rss_limit_mb also caps single allocations: an input that makes a parser ask for more is a crash.
-    # Leak detection is off: Foundation on Linux leaks a few bytes per call in
-    # FileManager.contents(atPath:) on an empty file and in fileSystemRepresentation (ZIPFoundation),
-    # which would end every run at once on leaks that are not PruneKit's.
     if ! nice -n 10 "$bin/fuzz-$name" ".build/corpus/$name" "Corpus/$name" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=0 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix=".build/crashes/$name-" "$@" > "$log" 2>&1; then
         echo "fuzz-$name FAILED; see Fuzz/$log and Fuzz/.build/crashes/" >&2
         tail -40 "$log" >&2

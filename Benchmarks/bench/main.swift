@@ -6,12 +6,14 @@ import Dispatch
 import Foundation
 import PruneKit
 import PruneKitCharts
+import PruneKitReport
 import _PruneKitKernels
 
 let quick = CommandLine.arguments.contains("--quick")
 let perLayer = CommandLine.arguments.contains("--layers")
 let charts = CommandLine.arguments.contains("--charts")
 let gemmOnly = CommandLine.arguments.contains("--gemm")
+let sparseOnly = CommandLine.arguments.contains("--sparse")
 
 /// Best-of-n wall time of `body`, after one warm-up call.
 func seconds(repeats: Int, _ body: () -> Void) -> Double {
@@ -135,8 +137,11 @@ func trainingThroughput(pruned: Bool, epochs: Int) throws -> Double {
     let logs = FileManager.default.temporaryDirectory.appendingPathComponent("prunekit-bench-\(ProcessInfo.processInfo.processIdentifier)")
     defer { try? FileManager.default.removeItem(at: logs) }
     if pruned {
-        let steps = 13 * epochs
-        model = try model.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps))
+        // The article's schedule, resolved by the experiment component for this data and run length.
+        var article = ExperimentConfiguration()
+        article.epochs = epochs
+        let steps = article.stepsPerEpoch(trainingImages: data.count) * epochs
+        model = try model.pruned(with: article.makeSchedule(totalSteps: steps))
         callbacks.append(PruningSummaries(logDirectory: logs.path, updateFrequency: .steps(1)))
     }
     let history = try model.fit(data, batchSize: 250, epochs: epochs, validationSplit: 0.2, verbose: false, callbacks: callbacks)
@@ -189,6 +194,81 @@ func layerTimes() throws {
                  total.0, total.1, Double(batch) / (total.0 + total.1) * 1000))
 }
 
+// MARK: - Sparse kernels
+
+/// The article's CNN with every kernel pruned to `sparsity` by magnitude (one training step at
+/// constant sparsity on random data, then the pruning stripped).
+func strippedCNN(sparsity: Double, data: Dataset) throws -> Sequential {
+    var model = try Sequential.articleCNN()
+    model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+    var pruned = try model.pruned(with: ConstantSparsity(targetSparsity: sparsity, beginStep: 0, frequency: 1))
+    try pruned.fit(data.slice(0 ..< 250), batchSize: 250, epochs: 1, verbose: false)
+    return pruned.strippingPruning()
+}
+
+/// Inference of the stripped CNN, dense vs sparse kernels (forced, so every sparsity shows the
+/// raw ratio), at batch 250 (2,500 images) and batch 1 (100 images), alternating in one run.
+func sparseInferenceTable() throws {
+    let data = try syntheticMNIST(count: 2_500)
+    print("inference, stripped article CNN: dense vs automatic kernels (best of \(quick ? 2 : 5), alternating)")
+    print("sparsity  batch   dense ms/batch  sparse ms/batch   dense img/s  sparse img/s  speed-up  max|Δ|   argmax differs")
+    for sparsity in [0.5, 0.75, 0.875, 0.95] {
+        let model = try strippedCNN(sparsity: sparsity, data: data)
+        for (batch, images) in [(250, 2_500), (1, 100)] {
+            let speed = try model.measureInferenceSpeed(on: data.slice(0 ..< images), batchSize: batch, repeats: quick ? 2 : 5,
+                                                        comparedWith: .automatic)
+            print(String(format: "%6.1f%%  %5d   %14.3f  %15.3f   %11.0f  %12.0f  %7.2f×  %.1e   %d of %d",
+                         sparsity * 100, batch, speed.denseBatchMilliseconds, speed.sparseBatchMilliseconds,
+                         speed.denseSamplesPerSecond, speed.sparseSamplesPerSecond, speed.speedup,
+                         Double(speed.maxAbsoluteDifference), speed.argmaxDisagreements, images))
+        }
+    }
+}
+
+/// Records each epoch's kernel sparsity (weights zero across all pruned kernels) at its end.
+final class SparsityRecorder: Callback {
+    var sparsity: [Double] = []
+    func epochEnd(_ state: inout TrainingState) throws {
+        let rows = state.model.sparsityTable().rows
+        sparsity.append(1 - Double(rows.map(\.nonZeros).reduce(0, +)) / Double(rows.map(\.weights).reduce(0, +)))
+    }
+}
+
+/// Training throughput of the article's pruning run (PolynomialDecay 0 → 87.5% over 20–100% of
+/// the steps, 3,200 images trained, 800 validated, batch 250) per epoch, on automatic kernels and
+/// forced dense, the two runs alternating.
+func sparseTrainingTable(epochs: Int) throws {
+    let data = try syntheticMNIST(count: 4_000)
+    let steps = 13 * epochs
+    var results: [KernelPolicy: (rates: [Double], sparsity: [Double])] = [:]
+    for policy in [KernelPolicy.dense, .automatic] {
+        var model = try Sequential.articleCNN()
+        model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+        model = try model.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps,
+                                                       frequency: 13))
+        let recorder = SparsityRecorder()
+        let history = try model.fit(data, batchSize: 250, epochs: epochs, validationSplit: 0.2, verbose: false,
+                                    callbacks: [recorder], kernels: policy)
+        results[policy] = (history.epochs.map(\.samplesPerSecond), recorder.sparsity)
+    }
+    print("training, article pruning run (mask update every 13 steps = every epoch), images/s per epoch")
+    print("epoch  sparsity at end   dense kernels   automatic kernels   ratio")
+    let (dense, automatic) = (results[.dense]!, results[.automatic]!)
+    for epoch in 0 ..< epochs {
+        print(String(format: "%5d  %14.1f%%   %13.0f   %17.0f   %5.2f×", epoch + 1, automatic.sparsity[epoch] * 100,
+                     dense.rates[epoch], automatic.rates[epoch], automatic.rates[epoch] / dense.rates[epoch]))
+    }
+    func phase(_ name: String, _ epochs: [Int]) {
+        guard !epochs.isEmpty else { return }
+        let d = epochs.map { dense.rates[$0] }.sorted()[epochs.count / 2], a = epochs.map { automatic.rates[$0] }.sorted()[epochs.count / 2]
+        print(String(format: "  %@: median %.0f vs %.0f images/s, %.2f×", name, d, a, a / d))
+    }
+    let all = Array(1 ..< epochs)  // the first epoch includes warm-up
+    phase("epochs below 50% sparsity", all.filter { automatic.sparsity[max($0 - 1, 0)] < 0.5 })
+    phase("epochs at ≥ 83% sparsity ", all.filter { automatic.sparsity[$0 - 1] >= 0.83 })
+    phase("whole run (epochs 2–\(epochs))   ", all)
+}
+
 // MARK: - Charts
 
 /// Best-of-10 milliseconds to render report-sized charts (1000×600): four 400-point series plus a
@@ -223,12 +303,27 @@ func chartTimes() throws {
                  lineTime * 1000, histogramTime * 1000, writeTime * 1000))
 }
 
+if CommandLine.arguments.contains("--profile-sparse") {
+    let data = try syntheticMNIST(count: 2_500)
+    let model = try strippedCNN(sparsity: 0.95, data: data)
+    for _ in 0 ..< 10 { _ = try model.predict(data, batchSize: 250, kernels: .sparse) }
+    exit(0)
+}
 if perLayer {
     try layerTimes()
     exit(0)
 }
 if charts {
     try chartTimes()
+    exit(0)
+}
+if sparseOnly {
+    print("GEMM path: \(String(cString: pk_sgemm_implementation()))")
+    try sparseInferenceTable()
+    if !CommandLine.arguments.contains("--inference") {
+        print("")
+        try sparseTrainingTable(epochs: quick ? 6 : 15)
+    }
     exit(0)
 }
 if gemmOnly {

@@ -27,22 +27,34 @@
 
 #define PK_SPARSE_TARGET
 #define PK_SPARSE_NAME(x) x##_baseline
+#define PK_SPARSE_MAX_VECTORS 4
+#define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
+#undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_TRANSPOSE
 
 #if defined(__x86_64__)
 #define PK_SPARSE_TARGET __attribute__((target("avx2,fma")))
 #define PK_SPARSE_NAME(x) x##_avx2
+#define PK_SPARSE_MAX_VECTORS 3 /* 6 of the 16 ymm registers for t, 6 for s */
+#define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
+#undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_TRANSPOSE
 
 #define PK_SPARSE_TARGET __attribute__((target("avx512f")))
 #define PK_SPARSE_NAME(x) x##_avx512
+#define PK_SPARSE_MAX_VECTORS 8 /* 16 of the 32 zmm registers for t and s */
+#define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
+#undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_TRANSPOSE
 #endif
 
 /* MARK: - Dispatch */
@@ -51,82 +63,62 @@ ptrdiff_t pk_sgemm_k_block(void) { return pk_gemm_active()->kc; }
 
 int pk_sparse_available(void) { return pk_gemm_active() != &pk_gemm_kernel_portable; }
 
-void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const ptrdiff_t *offsets,
-             const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
+void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
+             ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
              ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length) {
     if (columns <= 0 || segments <= 0 || length <= 0) return;
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
-        spmm_avx512(columns, blocks, starts, offsets, values, a, aStride, c, ldc, cStride, segments, length);
+        spmm_avx512(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
-        spmm_avx2(columns, blocks, starts, offsets, values, a, aStride, c, ldc, cStride, segments, length);
+        spmm_avx2(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
         return;
     }
 #endif
-    spmm_baseline(columns, blocks, starts, offsets, values, a, aStride, c, ldc, cStride, segments, length);
+    spmm_baseline(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
 }
 
-void pk_sddmm(ptrdiff_t count, const ptrdiff_t *aOffsets, const ptrdiff_t *bOffsets, const float *a,
-              ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
+void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
+              ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
               ptrdiff_t length, const int32_t *positions, float *out) {
     if (count <= 0) return;
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
-        sddmm_avx512(count, aOffsets, bOffsets, a, aStride, b, bStride, segments, length, positions, out);
+        sddmm_avx512(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
-        sddmm_avx2(count, aOffsets, bOffsets, a, aStride, b, bStride, segments, length, positions, out);
+        sddmm_avx2(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
         return;
     }
 #endif
-    sddmm_baseline(count, aOffsets, bOffsets, a, aStride, b, bStride, segments, length, positions, out);
+    sddmm_baseline(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
 }
 
 /* MARK: - Gathers and layout changes */
 
-void pk_sparse_gather(ptrdiff_t count, const int32_t *index, const int32_t *position,
-                      const ptrdiff_t *indexOffsets, const float *weights, ptrdiff_t *offsets,
-                      float *values) {
-    for (ptrdiff_t e = 0; e < count; e++) {
-        offsets[e] = indexOffsets[index[e]];
-        values[e] = weights[position[e]];
-    }
+void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination) {
+    for (ptrdiff_t e = 0; e < count; e++) destination[e] = source[index[e]];
 }
 
-/* An 8×8 block: dst[j·ldd + i] = src[i·lds + j], in registers. */
-static void transpose8x8(const float *src, ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
-    pk_f32x8 r[8], u[8], s[8];
-    for (int i = 0; i < 8; i++) r[i] = PK_CF32X8(src + i * lds);
-    for (int i = 0; i < 8; i += 2) {
-        u[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-        u[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        s[i] = __builtin_shufflevector(u[i], u[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-        s[i + 1] = __builtin_shufflevector(u[i], u[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-        s[i + 2] = __builtin_shufflevector(u[i + 1], u[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-        s[i + 3] = __builtin_shufflevector(u[i + 1], u[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-    for (int j = 0; j < 4; j++) {
-        PK_F32X8(dst + j * ldd) = __builtin_shufflevector(s[j], s[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-        PK_F32X8(dst + (j + 4) * ldd) = __builtin_shufflevector(s[j], s[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    }
+void pk_gather_i32(ptrdiff_t count, const int32_t *index, const int32_t *source, int32_t *destination) {
+    for (ptrdiff_t e = 0; e < count; e++) destination[e] = source[index[e]];
 }
 
 void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t lds, float *dst,
                   ptrdiff_t ldd) {
-    const ptrdiff_t fullRows = rows / 8 * 8, fullCols = cols / 8 * 8;
-    for (ptrdiff_t i = 0; i < fullRows; i += 8)
-        for (ptrdiff_t j = 0; j < fullCols; j += 8) transpose8x8(src + i * lds + j, lds, dst + j * ldd + i, ldd);
-    for (ptrdiff_t i = 0; i < rows; i++) {
-        const ptrdiff_t firstColumn = i < fullRows ? fullCols : 0;
-        for (ptrdiff_t j = firstColumn; j < cols; j++) dst[j * ldd + i] = src[i * lds + j];
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+        transpose_avx2(rows, cols, src, lds, dst, ldd);
+        return;
     }
+#endif
+    transpose_baseline(rows, cols, src, lds, dst, ldd);
 }
 
 void pk_col2im_wide(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,

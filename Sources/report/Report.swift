@@ -17,7 +17,7 @@ struct Report: ParsableCommand {
         updated every 100 steps, as the article does; trains the same model unpruned as the baseline; \
         and writes Reports/<run>/report.md with its charts.
         """,
-        subcommands: [Run.self, Render.self],
+        subcommands: [Run.self, Render.self, Sweep.self],
         defaultSubcommand: Run.self)
 }
 
@@ -39,18 +39,9 @@ extension Report {
         func run() throws {
             let configuration = try options.configuration()
             let out = self.out ?? "Reports/\(Self.runName(dataPath: configuration.dataPath))"
-            var results: ExperimentResults?
-            try ReportFiles.replace(directory: out) { (staging) throws in
-                let logDirectory = logdir ?? (staging as NSString).appendingPathComponent("logs")
-                results = try ArticleExperiment(configuration: configuration).run(logDirectory: logDirectory)
-                let logs = try ReportLogs(directory: logDirectory)
-                try ReportWriter(logs: logs, logDirectory: logdir ?? (out as NSString).appendingPathComponent("logs"),
-                                 fontPath: font.path).write(into: staging)
-            }
+            let results = try ArticleExperiment(configuration: configuration).writeReport(into: out, logDirectory: logdir, fontPath: font.path)
             print("\nReport: \((out as NSString).appendingPathComponent("report.md"))")
-            if let pruned = results?.pruned {
-                print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.test.loss, pruned.test.accuracy))
-            }
+            print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", results.pruned.test.loss, results.pruned.test.accuracy))
         }
 
         /// `mnist-sample` for the bundled sample, else the data directory's (or npz file's) name.

@@ -147,3 +147,43 @@ import ZIPFoundation
         #expect(detail.contains("longer than"))
     }
 }
+
+/// Shapes whose pixel count overflows `Int` are refused, not trapped on.
+@Suite struct ImageShapeOverflowTests {
+    @Test func emptyIDXFileOfHugeImagesIsUnsupported() throws {
+        let dir = try TemporaryDirectory()
+        let images = try dir.write(idxBytes(dimensions: [0, 0xFFFF_FFFF, 0xFFFF_FFFF], payload: []), to: "images-idx3-ubyte")
+        let labels = try dir.write(idxBytes(dimensions: [0], payload: []), to: "labels-idx1-ubyte")
+        expectDataError(.unsupported(file: images, detail: "images of 4294967295×4294967295 pixels"),
+                        naming: "images-idx3-ubyte") {
+            _ = try Dataset(imagesFile: images, labelsFile: labels)
+        }
+    }
+
+    @Test func emptyNPZArrayOfHugeImagesIsUnsupported() throws {
+        let dir = try TemporaryDirectory()
+        let path = try writeNPZ([
+            ("x_train.npy", npyBytes(shape: [0, 1 << 40, 1 << 40], payload: [])),
+            ("y_train.npy", npyBytes(shape: [0], payload: [])),
+            ("x_test.npy", npyBytes(shape: [0, 28, 28], payload: [])),
+            ("y_test.npy", npyBytes(shape: [0], payload: [])),
+        ], to: "mnist.npz", in: dir)
+        let error = #expect(throws: DataError.self) { try MNIST.load(npz: path) }
+        guard case .unsupported(let file, _)? = error else {
+            Issue.record("expected .unsupported, got \(String(describing: error))")
+            return
+        }
+        #expect(file == "\(path) (x_train.npy)")
+    }
+
+    @Test(arguments: [[1 << 40, 1 << 40, 1], [4, -1, -1], [0, 4, 1]])
+    func datasetShapeMustBePositiveAndAddressable(shape: [Int]) throws {
+        let error = #expect(throws: DataError.self) {
+            try Dataset(pixels: [], labels: [], imageShape: shape, source: "shape")
+        }
+        guard case .unsupported("shape", _)? = error else {
+            Issue.record("expected .unsupported, got \(String(describing: error))")
+            return
+        }
+    }
+}

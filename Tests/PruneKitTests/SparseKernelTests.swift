@@ -111,13 +111,23 @@ import _PruneKitKernels
         let stripped = pruned.strippingPruning()
         let chosen = stripped.sparseKernels(.automatic)
         for (index, layer) in stripped.layers.enumerated() {
-            guard let crossover = KernelPolicy.crossoverDensity(ofLayerType: layer.typeName) else {
+            guard Sequential.kernelIndex(of: layer) != nil else {
                 #expect(chosen[index] == nil)
                 continue
             }
-            let density = 1 - (try #require(stripped.kernel(of: index))).zeroFraction
-            #expect((chosen[index] != nil) == (density <= crossover && pk_sparse_available() != 0), "\(stripped.layerNames[index])")
+            let kernel = try #require(stripped.kernel(of: index))
+            let expected = pk_sparse_available() != 0
+                && KernelPolicy.choosesSparse(layerType: layer.typeName, density: 1 - kernel.zeroFraction,
+                                              inputsPerOutput: kernel.count / kernel.shape.last!)
+            #expect((chosen[index] != nil) == expected, "\(stripped.layerNames[index])")
         }
+        // The article's layers: conv2d (9 inputs per output) dense, the other three sparse at 87.5%.
+        #expect(chosen.indices.filter { chosen[$0] != nil }.map { stripped.layerNames[$0] } == ["conv2d_1", "dense", "dense_1"])
+        #expect(KernelPolicy.choosesSparse(layerType: "Dense", density: 0.2, inputsPerOutput: 1))
+        #expect(!KernelPolicy.choosesSparse(layerType: "Dense", density: 0.21, inputsPerOutput: 1000))
+        #expect(!KernelPolicy.choosesSparse(layerType: "Conv2D", density: 0.1, inputsPerOutput: 63))
+        #expect(KernelPolicy.choosesSparse(layerType: "Conv2D", density: 0.1, inputsPerOutput: 64))
+        #expect(!KernelPolicy.choosesSparse(layerType: "MaxPool2D", density: 0, inputsPerOutput: 1000))
         let dense = try stripped.predict(data, batchSize: 10, kernels: .dense)
         for policy in [KernelPolicy.automatic, .sparse] {
             let sparse = try stripped.predict(data, batchSize: 10, kernels: policy)

@@ -44,8 +44,6 @@ final class GzipInflater<Compressed: ByteSource>: ByteSource {
 
     var exactSize: Int? { nil }
     var maximumSize: Int { Gzip.maximumInflatedSize(ofCompressed: input.maximumSize) }
-    /// The size of the compressed input, when known.
-    var compressedSize: Int? { input.exactSize }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(DataError) -> Int {
         var filled = 0

@@ -28,7 +28,7 @@ final class Workspace {
     init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
         shapes = try model.activationShapes()
         kernelPolicy = kernels
-        sparseKernels = model.sparseKernels(kernels)
+        sparseKernels = model.sparseKernels(kernels, freezingWeights: !training)
         self.capacity = capacity
         func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
             let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)

@@ -10,7 +10,10 @@ import _PruneKitKernels
 /// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
 /// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
 extension Conv2D: SparseComputable {
-    static var sparseCrossover: Double { 0.5 }
+    static var sparseCrossover: Double { 0.2 }
+    /// Below 64 inputs per output (the article's first convolution has 9), the layout changes
+    /// around the sparse products cost more than the products save.
+    static var sparseMinimumInputs: Int { 64 }
 
     /// Memory layout of the wide, channel-major form of a batch.
     struct WideLayout {
@@ -24,10 +27,10 @@ extension Conv2D: SparseComputable {
             roundUpToVector(planeStride + (geometry.kernelHeight - 1) * geometry.inputWidth + geometry.kernelWidth - 1)
         }
         /// Offset of kernel element `k = (i·kernelWidth + j)·channels + c` in a sample's input planes.
-        var patchOffsets: [Int] {
+        var patchOffsets: [Int32] {
             (0 ..< geometry.patchSize).map { k in
                 let c = k % geometry.channels, ij = k / geometry.channels
-                return c * channelStride + (ij / geometry.kernelWidth) * geometry.inputWidth + ij % geometry.kernelWidth
+                return Int32(c * channelStride + (ij / geometry.kernelWidth) * geometry.inputWidth + ij % geometry.kernelWidth)
             }
         }
 
@@ -49,27 +52,27 @@ extension Conv2D: SparseComputable {
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = geometry.outputPixels * filters
+        let entryOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
-            let entries = SparseEntries(index: sparse.columnEntryRows, positions: sparse.columnEntryPositions,
-                                        indexOffsets: layout.patchOffsets, kernel: kernel.baseAddress!)
+            let weights = sparse.columnWeights(kernel.baseAddress!)
             parameters[1].scalars.withUnsafeBufferPointer { bias in
-                entries.offsets.withUnsafeBufferPointer { offsets in
-                    entries.values.withUnsafeBufferPointer { values in
+                entryOffsets.withUnsafeBufferPointer { offsets in
+                    weights.withUnsafeBufferPointer { values in
                         sparse.columnStarts.withUnsafeBufferPointer { starts in
                             Parallel.forEach(chunks.count) { index in
                                 let samples = chunks[index]
                                 let planes = layout.planes(pass.input.baseAddress!, samples: samples)
-                                let wide = zeroedBuffer(samples.count * filters * layout.planeStride)
+                                // One sample's wide output at a time, so that it stays in cache until it
+                                // is laid out channels-last (pk_spmm writes all of it).
+                                let wide = UnsafeMutablePointer<Float>.allocate(capacity: filters * layout.planeStride)
                                 defer { planes.deallocate(); wide.deallocate() }
-                                pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, values.baseAddress,
-                                        planes, geometry.channels * layout.channelStride, wide, layout.planeStride,
-                                        filters * layout.planeStride, samples.count, layout.length)
                                 let output = pass.output.baseAddress! + samples.lowerBound * outputSize
                                 for slot in 0 ..< samples.count {
+                                    pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, 1, values.baseAddress,
+                                            planes + slot * geometry.channels * layout.channelStride, 0, wide, layout.planeStride,
+                                            0, 1, layout.length)
                                     for y in 0 ..< geometry.outputHeight {
-                                        pk_transpose(filters, geometry.outputWidth,
-                                                     wide + slot * filters * layout.planeStride + y * geometry.inputWidth,
-                                                     layout.planeStride,
+                                        pk_transpose(filters, geometry.outputWidth, wide + y * geometry.inputWidth, layout.planeStride,
                                                      output + slot * outputSize + y * geometry.outputWidth * filters, filters)
                                     }
                                 }
@@ -93,16 +96,13 @@ extension Conv2D: SparseComputable {
         var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
             count = chunks.count * (kernelCount + filters)
         }
+        // Kernel gradient entries: the input-plane offset of each entry's patch element.
+        let patchOffsets = gathered(layout.patchOffsets, at: sparse.rowEntryRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
-            let kernel = kernel.baseAddress!
-            // Kernel gradient entries: plane offsets of the patch element and of the filter.
-            let byRow = SparseEntries(index: sparse.rowEntryRows, positions: sparse.rowEntryPositions,
-                                      indexOffsets: layout.patchOffsets, kernel: kernel)
-            let byFilter = SparseEntries(index: sparse.rowEntryColumns, positions: sparse.rowEntryPositions,
-                                         indexOffsets: (0 ..< filters).map { $0 * layout.planeStride }, kernel: kernel)
-            byRow.offsets.withUnsafeBufferPointer { rowOffsets in
-                byFilter.offsets.withUnsafeBufferPointer { filterOffsets in
-                    byFilter.values.withUnsafeBufferPointer { values in
+            let weights = sparse.rowWeights(kernel.baseAddress!)
+            patchOffsets.withUnsafeBufferPointer { rowOffsets in
+                sparse.rowEntryColumns.withUnsafeBufferPointer { filterOffsets in
+                    weights.withUnsafeBufferPointer { values in
                         sparse.rowStarts.withUnsafeBufferPointer { starts in
                             sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
                                 partials.withUnsafeMutableBufferPointer { partials in
@@ -129,7 +129,7 @@ extension Conv2D: SparseComputable {
                                             }
                                         }
                                         pk_fill(partialKernel, kernelCount, 0)
-                                        pk_sddmm(sparse.count, rowOffsets.baseAddress, filterOffsets.baseAddress, planes,
+                                        pk_sddmm(sparse.count, rowOffsets.baseAddress, 1, filterOffsets.baseAddress, layout.planeStride, planes,
                                                  geometry.channels * layout.channelStride, wide, filterStride, samples.count,
                                                  layout.length, positions.baseAddress, partialKernel)
                                         guard let inputGradient = pass.inputGradient else { return }
@@ -139,7 +139,7 @@ extension Conv2D: SparseComputable {
                                         for (slot, sample) in samples.enumerated() {
                                             // patches[k, q] = Σ_f kernel[k, f] · gradient[f, q], then added back onto the input.
                                             pk_spmm(geometry.patchSize, sparse.columnBlocks, starts.baseAddress!, filterOffsets.baseAddress,
-                                                    values.baseAddress, wide + slot * filterStride, 0, patches, layout.planeStride, 0, 1,
+                                                    layout.planeStride, values.baseAddress, wide + slot * filterStride, 0, patches, layout.planeStride, 0, 1,
                                                     layout.length)
                                             pk_fill(gradientPlanes, geometry.channels * layout.channelStride, 0)
                                             pk_col2im_wide(patches, layout.planeStride, layout.length, geometry.inputWidth,

@@ -5,27 +5,31 @@ import _PruneKitKernels
 /// Forward and input gradient equal the dense GEMM's bits; the kernel gradient is computed only
 /// at kept positions (``pk_sddmm``'s 16-lane order) and is 0 at pruned ones.
 extension Dense: SparseComputable {
-    static var sparseCrossover: Double { 0.5 }
+    static var sparseCrossover: Double { 0.2 }
+    static var sparseMinimumInputs: Int { 1 }
 
     /// `output = activation(input · kernel + bias)` through ``pk_spmm``, in the same row blocks as
     /// the dense forward pass.
     func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel) {
         let inputs = pass.inputShape[0]
         let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
-        let stride = roundUpToVector(Self.blockRows)
+        let stride = roundUpToVector(min(pass.batchSize, Self.blockRows))
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
-            let entries = SparseEntries(index: sparse.columnEntryRows, positions: sparse.columnEntryPositions,
-                                        indexOffsets: (0 ..< inputs).map { $0 * stride }, kernel: kernel.baseAddress!)
+            let weights = sparse.columnWeights(kernel.baseAddress!)
             parameters[1].scalars.withUnsafeBufferPointer { bias in
-                entries.offsets.withUnsafeBufferPointer { offsets in
-                    entries.values.withUnsafeBufferPointer { values in
+                sparse.columnEntryRows.withUnsafeBufferPointer { offsets in
+                    weights.withUnsafeBufferPointer { values in
                         sparse.columnStarts.withUnsafeBufferPointer { starts in
                             Parallel.forEach(blocks.count) { index in
                                 let rows = blocks[index]
-                                let inputT = zeroedBuffer(inputs * stride), outputT = zeroedBuffer(units * stride)
+                                // Rows past the block's samples are computed and dropped: only a partial
+                                // block needs its padding initialised. pk_spmm writes all of outputT.
+                                let inputT = rows.count < stride ? zeroedBuffer(inputs * stride)
+                                                                 : .allocate(capacity: inputs * stride)
+                                let outputT = UnsafeMutablePointer<Float>.allocate(capacity: units * stride)
                                 defer { inputT.deallocate(); outputT.deallocate() }
                                 pk_transpose(rows.count, inputs, pass.input.baseAddress! + rows.lowerBound * inputs, inputs, inputT, stride)
-                                pk_spmm(units, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, values.baseAddress,
+                                pk_spmm(units, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, stride, values.baseAddress,
                                         inputT, 0, outputT, stride, 0, 1, rows.count)
                                 let output = pass.output.baseAddress! + rows.lowerBound * units
                                 pk_transpose(units, rows.count, outputT, stride, output, units)
@@ -64,16 +68,12 @@ extension Dense: SparseComputable {
         }
         let kernelGradient = pass.parameterGradients[0].baseAddress!
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
-            let kernel = kernel.baseAddress!
-            let byColumn = SparseEntries(index: sparse.rowEntryColumns, positions: sparse.rowEntryPositions,
-                                         indexOffsets: (0 ..< units).map { $0 * stride }, kernel: kernel)
-            let byRow = SparseEntries(index: sparse.rowEntryRows, positions: sparse.rowEntryPositions,
-                                      indexOffsets: (0 ..< inputs).map { $0 * stride }, kernel: kernel)
+            let weights = sparse.rowWeights(kernel.baseAddress!)
             let batchBlocks = Parallel.ranges(batch, size: Self.blockRows)
             let inputGradientPieces = pass.inputGradient == nil ? 0 : batchBlocks.count
-            byColumn.offsets.withUnsafeBufferPointer { columnOffsets in
-                byColumn.values.withUnsafeBufferPointer { values in
-                    byRow.offsets.withUnsafeBufferPointer { rowOffsets in
+            sparse.rowEntryColumns.withUnsafeBufferPointer { columnOffsets in
+                weights.withUnsafeBufferPointer { values in
+                    sparse.rowEntryRows.withUnsafeBufferPointer { rowOffsets in
                         sparse.rowStarts.withUnsafeBufferPointer { starts in
                             sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
                                 Parallel.forEach(featureBlocks.count + inputGradientPieces) { index in
@@ -83,15 +83,17 @@ extension Dense: SparseComputable {
                                         pk_fill(kernelGradient + features.lowerBound * units, features.count * units, 0)
                                         let first = Int(starts[features.lowerBound * sparse.columnBlocks])
                                         let end = Int(starts[features.upperBound * sparse.columnBlocks])
-                                        pk_sddmm(end - first, rowOffsets.baseAddress! + first, columnOffsets.baseAddress! + first,
-                                                 inputT, 0, gradientT, 0, 1, batch, positions.baseAddress! + first, kernelGradient)
+                                        guard end > first else { return }
+                                        pk_sddmm(end - first, rowOffsets.baseAddress! + first, stride, columnOffsets.baseAddress! + first,
+                                                 stride, inputT, 0, gradientT, 0, 1, batch, positions.baseAddress! + first,
+                                                 kernelGradient)
                                     } else {
                                         // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
                                         let rows = batchBlocks[index - featureBlocks.count]
                                         let rowStride = roundUpToVector(Self.blockRows)
                                         let inputGradientT = zeroedBuffer(inputs * rowStride)
                                         defer { inputGradientT.deallocate() }
-                                        pk_spmm(inputs, sparse.columnBlocks, starts.baseAddress!, columnOffsets.baseAddress,
+                                        pk_spmm(inputs, sparse.columnBlocks, starts.baseAddress!, columnOffsets.baseAddress, stride,
                                                 values.baseAddress, gradientT + rows.lowerBound, 0, inputGradientT, rowStride, 0, 1,
                                                 rows.count)
                                         pk_transpose(inputs, rows.count, inputGradientT, rowStride,

@@ -13,23 +13,28 @@
 /// so training on sparse kernels differs from dense training in the last bits of the weights.
 /// Sparse kernels need a fused multiply-add GEMM path; on the `portable` path every layer runs dense.
 public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Sparse kernels for each layer whose kept fraction is at most its type's crossover
-    /// (see ``crossoverDensity(ofLayerType:)``): the default.
+    /// Sparse kernels for each layer whose kept fraction is at most its type's crossover and
+    /// whose outputs each sum enough inputs (see ``choosesSparse(layerType:density:inputsPerOutput:)``):
+    /// the default.
     case automatic
     /// Dense GEMM for every layer, as an unpruned model runs: for comparisons.
     case dense
     /// Sparse kernels for every Conv2D and Dense layer, whatever its sparsity: for measurements.
     case sparse
 
-    /// The largest kept fraction of a kernel at which ``automatic`` runs a layer type sparse, or
-    /// `nil` for layer types without sparse kernels. Measured with `swift run -c release bench`
-    /// (see Benchmarks/README.md): below it the sparse products are faster than dense GEMM.
-    public static func crossoverDensity(ofLayerType typeName: String) -> Double? {
-        switch typeName {
-        case "Conv2D": Conv2D.sparseCrossover
-        case "Dense": Dense.sparseCrossover
+    /// Whether ``automatic`` runs a layer of type `layerType` (``Layer/typeName``) on sparse
+    /// kernels: a Conv2D or Dense layer whose kernel keeps at most the crossover fraction — 20%
+    /// (80% sparsity) for both, where `swift run -c release bench --sparse` found the sparse
+    /// kernels faster at batch 250 and at batch 1 (Benchmarks/README.md) — and whose outputs each
+    /// sum at least 64 inputs (Conv2D: kernel height · width · input channels) or 1 (Dense).
+    public static func choosesSparse(layerType: String, density: Double, inputsPerOutput: Int) -> Bool {
+        let layer: (any SparseComputable.Type)? = switch layerType {
+        case "Conv2D": Conv2D.self
+        case "Dense": Dense.self
         default: nil
         }
+        guard let layer else { return false }
+        return density <= layer.sparseCrossover && inputsPerOutput >= layer.sparseMinimumInputs
     }
 }
 
@@ -37,6 +42,8 @@ public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
 protocol SparseComputable: Layer {
     /// The largest kept fraction at which the sparse products beat dense GEMM.
     static var sparseCrossover: Double { get }
+    /// The fewest inputs per output (kernel rows) at which the sparse products pay.
+    static var sparseMinimumInputs: Int { get }
     func forwardSparse(_ pass: ForwardPass, kernel: SparseKernel)
     func backwardSparse(_ pass: BackwardPass, kernel: SparseKernel)
 }

@@ -34,14 +34,31 @@ struct SparseKernel: Sendable {
     let rowEntryColumns: [Int32]
     /// The position of each input-gradient-order entry in the kernel.
     let rowEntryPositions: [Int32]
+    /// The weights in forward order, when frozen at construction (inference); else `nil`, and
+    /// ``columnWeights(_:)`` gathers the current ones.
+    let frozenColumnWeights: [Float]?
+    /// The weights in input-gradient order, when frozen.
+    let frozenRowWeights: [Float]?
 
     /// The number of kept positions.
     var count: Int { rowEntryPositions.count }
     /// The fraction of positions kept.
     var density: Double { rows * columns == 0 ? 0 : Double(count) / Double(rows * columns) }
 
-    /// Compresses the positions where `kept` is non-zero (a mask, or the kernel itself).
-    init(kept: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
+    /// The weights of `kernel` in forward order.
+    func columnWeights(_ kernel: UnsafePointer<Float>) -> [Float] {
+        frozenColumnWeights ?? gathered(kernel, at: columnEntryPositions)
+    }
+
+    /// The weights of `kernel` in input-gradient order.
+    func rowWeights(_ kernel: UnsafePointer<Float>) -> [Float] {
+        frozenRowWeights ?? gathered(kernel, at: rowEntryPositions)
+    }
+
+    /// Compresses the positions where `kept` is non-zero (a mask, or the kernel itself), and
+    /// keeps a copy of `frozenWeights` in both orders when given (for a model that will not
+    /// change while it is used, as in inference).
+    init(kept: UnsafeBufferPointer<Float>, rows: Int, columns: Int, frozenWeights: UnsafeBufferPointer<Float>? = nil) {
         precondition(kept.count == rows * columns, "SparseKernel: \(kept.count) values for a \(rows)×\(columns) kernel")
         self.rows = rows
         self.columns = columns
@@ -84,6 +101,8 @@ struct SparseKernel: Sendable {
         self.columnStarts = columnStarts
         self.columnEntryRows = columnEntryRows
         self.columnEntryPositions = columnEntryPositions
+        frozenColumnWeights = frozenWeights.map { gathered($0.baseAddress!, at: columnEntryPositions) }
+        frozenRowWeights = frozenWeights.map { gathered($0.baseAddress!, at: rowEntryPositions) }
     }
 
     /// The block of each index when `size` is cut as pk_sgemm cuts K: `blocks` near-equal blocks,
@@ -98,30 +117,23 @@ struct SparseKernel: Sendable {
     }
 }
 
-/// Per-call entry lists of a ``SparseKernel`` for one memory layout: element offsets into the
-/// dense operand and the current weights (``pk_sparse_gather``).
-struct SparseEntries {
-    var offsets: [Int]
-    var values: [Float]
+/// `source[index[e]]` for every entry (``pk_gather``).
+func gathered(_ source: UnsafePointer<Float>, at index: [Int32]) -> [Float] {
+    [Float](unsafeUninitializedCapacity: index.count) { buffer, count in
+        index.withUnsafeBufferPointer { if let base = $0.baseAddress { pk_gather(index.count, base, source, buffer.baseAddress!) } }
+        count = index.count
+    }
+}
 
-    /// Entries `index[e]` → `indexOffsets[index[e]]`, weights `kernel[position[e]]`.
-    init(index: [Int32], positions: [Int32], indexOffsets: [Int], kernel: UnsafePointer<Float>) {
-        let count = index.count
-        offsets = [Int](repeating: 0, count: count)
-        values = [Float](repeating: 0, count: count)
-        guard count > 0 else { return }
+/// `source[index[e]]` for every entry (``pk_gather_i32``).
+func gathered(_ source: [Int32], at index: [Int32]) -> [Int32] {
+    [Int32](unsafeUninitializedCapacity: index.count) { buffer, count in
         index.withUnsafeBufferPointer { index in
-            positions.withUnsafeBufferPointer { positions in
-                indexOffsets.withUnsafeBufferPointer { indexOffsets in
-                    offsets.withUnsafeMutableBufferPointer { offsets in
-                        values.withUnsafeMutableBufferPointer { values in
-                            pk_sparse_gather(count, index.baseAddress!, positions.baseAddress!, indexOffsets.baseAddress!,
-                                             kernel, offsets.baseAddress!, values.baseAddress!)
-                        }
-                    }
-                }
+            source.withUnsafeBufferPointer { source in
+                if let base = index.baseAddress { pk_gather_i32(index.count, base, source.baseAddress!, buffer.baseAddress!) }
             }
         }
+        count = index.count
     }
 }
 

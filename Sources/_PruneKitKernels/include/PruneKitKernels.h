@@ -146,28 +146,29 @@ int pk_sparse_available(void);
 ///     t_b = fma(values[e_last], A(e_last), … fma(values[e_first], A(e_first), +0))
 ///
 /// over the entries e of block b of column j, `starts[j·blocks + b] ≤ e < starts[j·blocks + b + 1]`,
-/// in order, with A(e) = a[s·aStride + offsets[e] + r]. Rows from `length` up to the next multiple
+/// in order, with A(e) = a[s·aStride + offsets[e]·offsetScale + r]. Rows from `length` up to the next multiple
 /// of 16 are computed too (from whatever `a` holds there), so both buffers must extend that far.
-void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const ptrdiff_t *offsets,
-             const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
+void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
+             ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
              ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length);
 
-/// Sampled dense-dense product: for each entry e < count, `out[positions[e]]` = the dot product
-/// of a[s·aStride + aOffsets[e] + r] and b[s·bStride + bOffsets[e] + r] over segments s and rows
+/// Sampled dense-dense product: for each entry e < count, `out[positions[e]]` = the dot product of
+/// a[s·aStride + aOffsets[e]·aScale + r] and b[s·bStride + bOffsets[e]·bScale + r] over segments s and rows
 /// r < roundUp(length, 16), summed in 16 lanes (lane l takes r ≡ l mod 16, by fused multiply-adds
 /// in ascending s then r, from +0), then the lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4},
 /// result = (q₀ + q₂) + (q₁ + q₃). The caller pads so that b is 0 and a finite for rows ≥ `length`.
-void pk_sddmm(ptrdiff_t count, const ptrdiff_t *aOffsets, const ptrdiff_t *bOffsets, const float *a,
-              ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
+void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
+              ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
               ptrdiff_t length, const int32_t *positions, float *out);
 
-/// `offsets[e] = indexOffsets[index[e]]` and `values[e] = weights[position[e]]` for e < count:
-/// turns a compressed kernel into pk_spmm's entries for one memory layout and the current weights.
-void pk_sparse_gather(ptrdiff_t count, const int32_t *index, const int32_t *position,
-                      const ptrdiff_t *indexOffsets, const float *weights, ptrdiff_t *offsets,
-                      float *values);
+/// `destination[e] = source[index[e]]` for e < count (a compressed kernel's current weights).
+void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination);
 
-/// `dst[j·ldd + i] = src[i·lds + j]` for i < rows, j < cols (in 8×8 register blocks).
+/// `destination[e] = source[index[e]]` for e < count (entry offsets for a memory layout).
+void pk_gather_i32(ptrdiff_t count, const int32_t *index, const int32_t *source, int32_t *destination);
+
+/// `dst[j·ldd + i] = src[i·lds + j]` for i < rows, j < cols (in 8×8 register blocks); `dst` must
+/// not overlap `src`.
 void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t lds, float *dst,
                   ptrdiff_t ldd);
 
