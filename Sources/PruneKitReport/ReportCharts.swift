@@ -81,10 +81,14 @@ struct ReportCharts {
             chart.add(Series(name: "schedule target (mask updates)", points: staircase, style: .steps, dashed: true,
                              color: .black, lineWidth: 1.5))
             let beginsAtZero = pruning.updates.first.map { $0.step == pruning.beginStep && $0.sparsity == 0 } ?? false
-            chart.verticalLine(x: Double(pruning.beginStep), label: beginsAtZero ? "begin \(pruning.beginStep): first update, 0%" : "begin \(pruning.beginStep)")
+            var begin = beginsAtZero ? "begin \(pruning.beginStep): first update, 0%" : "begin \(pruning.beginStep)"
             if let cut = RunFindings(log: logs.pruned).firstCut, cut.step != pruning.beginStep {
-                chart.verticalLine(x: Double(cut.step), label: "first cut \(cut.step)")
+                // Close to the begin line, the first cut's label joins the begin label instead of overlapping it.
+                let close = Double(cut.step - pruning.beginStep) < 0.15 * Double(max(logs.results.totalSteps, 1))
+                if close { begin += "; first cut \(cut.step)" }
+                chart.verticalLine(x: Double(cut.step), label: close ? "" : "first cut \(cut.step)")
             }
+            chart.verticalLine(x: Double(pruning.beginStep), label: begin)
             chart.verticalLine(x: Double(pruning.endStep), label: "end \(pruning.endStep)")
         }
         return chart

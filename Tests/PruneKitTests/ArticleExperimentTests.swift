@@ -74,22 +74,20 @@ import Testing
         configuration.begin = .step(0)
         configuration.end = .step(4)
         configuration.frequency = 2
-        // A font file that exists but is no font: training runs, the charts then fail.
-        try directory.write(Array("not a font".utf8), to: "font.ttf")
+        // Without --logdir, the logs are trained beside the report and moved into it when it is complete.
         let out = directory.path("reports/run")
-        var kept: String?
-        #expect {
-            try ArticleExperiment(configuration: configuration).writeReport(into: out, verbose: false, fontPath: directory.path("font.ttf"))
-        } throws: { error in
-            guard let error = error as? ReportError, case .reportFailed(let logDirectory, _) = error else { return false }
-            kept = logDirectory
-            return true
+        try ArticleExperiment(configuration: configuration).writeReport(into: out, verbose: false)
+        #expect(try ReportLogs(directory: directory.path("reports/run/logs")).pruned.steps.count == 4)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("reports")) == ["run"])
+        // A report that fails after training: the logs it would have adopted stay where they were trained.
+        let pending = ReportFiles.pendingLogDirectory(for: out)
+        #expect(!pending.hasPrefix(out + "/"))
+        try FileManager.default.copyItem(atPath: directory.path("reports/run/logs"), toPath: pending)
+        struct ChartFailure: Error {}
+        #expect(throws: ChartFailure.self) {
+            try ReportFiles.replace(directory: out, adopting: [pending: "logs"]) { _ in throw ChartFailure() }
         }
-        let logs = try #require(kept)
-        #expect(!FileManager.default.fileExists(atPath: out))
-        // The logs are complete: a report can be rendered from them without training.
-        let read = try ReportLogs(directory: logs)
-        #expect(read.results.pruned.test.count == 50)
-        #expect(read.pruned.steps.count == 4)
+        #expect(try ReportLogs(directory: pending).results.pruned.test.count == 50)
+        #expect(FileManager.default.fileExists(atPath: directory.path("reports/run/report.md")))
     }
 }
