@@ -1,7 +1,9 @@
 // Speed of PruneKit's engine on this machine: training and inference throughput of the article's
 // CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
 // the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
-// per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone).
+// per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone,
+// `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity and the pruning run's
+// training speed per epoch, `--sparse --inference` for the inference table alone).
 import Dispatch
 import Foundation
 import PruneKit
@@ -202,8 +204,8 @@ func strippedCNN(sparsity: Double, data: Dataset) throws -> Sequential {
     return pruned.strippingPruning()
 }
 
-/// Inference of the stripped CNN, dense vs sparse kernels (forced, so every sparsity shows the
-/// raw ratio), at batch 250 (2,500 images) and batch 1 (100 images), alternating in one run.
+/// Inference of the stripped CNN, dense vs automatic kernels (``KernelPolicy``: sparse for the
+/// layers past the crossover), at batch 250 (2,500 images) and batch 1 (100 images), alternating.
 func sparseInferenceTable() throws {
     let data = try syntheticMNIST(count: 2_500)
     print("inference, stripped article CNN: dense vs automatic kernels (best of \(quick ? 2 : 5), alternating)")
@@ -299,12 +301,6 @@ func chartTimes() throws {
                  lineTime * 1000, histogramTime * 1000, writeTime * 1000))
 }
 
-if CommandLine.arguments.contains("--profile-sparse") {
-    let data = try syntheticMNIST(count: 2_500)
-    let model = try strippedCNN(sparsity: 0.95, data: data)
-    for _ in 0 ..< 10 { _ = try model.predict(data, batchSize: 250, kernels: .sparse) }
-    exit(0)
-}
 if perLayer {
     try layerTimes()
     exit(0)
