@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "PruneKit", targets: ["PruneKit"]),
         .library(name: "PruneKitCharts", targets: ["PruneKitCharts"]),
+        .library(name: "PruneKitONNX", targets: ["PruneKitONNX"]),
         .library(name: "PruneKitReport", targets: ["PruneKitReport"]),
         .library(name: "PruneKitNotebook", targets: ["PruneKitNotebook"]),
         .executable(name: "report", targets: ["report"]),
@@ -18,6 +19,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `swift package generate-documentation` (DocC), which CI runs with warnings as errors.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // MARK: - C shims
@@ -50,26 +54,37 @@ let package = Package(
 
         // MARK: - Library
 
+        /// Atomic file writes, shared by the libraries that write files.
+        .target(name: "PruneKitFiles"),
         .target(
             name: "PruneKit",
             dependencies: [
+                "PruneKitFiles",
                 "_PruneKitKernels",
                 "_CZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             resources: [.copy("Resources/mnist-5k")]
+        ),
+
+        /// ONNX export of a stripped model (float32 or int8 weights), on swift-protobuf messages
+        /// generated from onnx.proto (`Scripts/generate-protobuf.sh`).
+        .target(
+            name: "PruneKitONNX",
+            dependencies: ["PruneKit", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
 
         /// Line charts and histograms rendered to PNG; independent of `PruneKit`.
         .target(
             name: "PruneKitCharts",
-            dependencies: ["_CLibPNG", "_CFreeType"]
+            dependencies: ["PruneKitFiles", "_CLibPNG", "_CFreeType"]
         ),
         /// Notebooks: the run-time side (`cell`, `parameter`, `show`) and the weaver that runs a
         /// notebook and writes its Markdown page.
         .target(
             name: "PruneKitNotebook",
-            dependencies: ["PruneKitCharts", "_PruneKitNotebookShims"]
+            dependencies: ["PruneKitCharts", "PruneKitFiles", "_PruneKitNotebookShims"]
         ),
         /// The article's experiment and its Markdown report with charts.
         .target(
@@ -83,6 +98,7 @@ let package = Package(
             name: "report",
             dependencies: [
                 "PruneKit",
+                "PruneKitCharts",
                 "PruneKitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -96,7 +112,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["PruneKit", "PruneKitCharts", "_PruneKitKernels"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitReport", "_PruneKitKernels"],
             path: "Benchmarks/bench"
         ),
 
@@ -106,7 +122,7 @@ let package = Package(
     ] + notebooks.map { name in
         .executableTarget(
             name: "nb\(name)",
-            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitReport"],
             path: "Notebooks/\(name)"
         )
     } + [
@@ -119,6 +135,8 @@ let package = Package(
                 "PruneKitCharts",
                 "PruneKitReport",
                 "PruneKitNotebook",
+                "PruneKitFiles",
+                "PruneKitONNX",
                 "_PruneKitKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

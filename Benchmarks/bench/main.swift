@@ -8,6 +8,7 @@ import Dispatch
 import Foundation
 import PruneKit
 import PruneKitCharts
+import PruneKitReport
 import _PruneKitKernels
 
 let quick = CommandLine.arguments.contains("--quick")
@@ -138,8 +139,11 @@ func trainingThroughput(pruned: Bool, epochs: Int) throws -> Double {
     let logs = FileManager.default.temporaryDirectory.appendingPathComponent("prunekit-bench-\(ProcessInfo.processInfo.processIdentifier)")
     defer { try? FileManager.default.removeItem(at: logs) }
     if pruned {
-        let steps = 13 * epochs
-        model = try model.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps))
+        // The article's schedule, resolved by the experiment component for this data and run length.
+        var article = ExperimentConfiguration()
+        article.epochs = epochs
+        let steps = article.stepsPerEpoch(trainingImages: data.count) * epochs
+        model = try model.pruned(with: article.makeSchedule(totalSteps: steps))
         callbacks.append(PruningSummaries(logDirectory: logs.path, updateFrequency: .steps(1)))
     }
     let history = try model.fit(data, batchSize: 250, epochs: epochs, validationSplit: 0.2, verbose: false, callbacks: callbacks)

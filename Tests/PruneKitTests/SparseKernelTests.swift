@@ -115,7 +115,7 @@ import _PruneKitKernels
                 #expect(chosen[index] == nil)
                 continue
             }
-            let kernel = stripped.kernel(of: index)
+            let kernel = try #require(stripped.kernel(of: index))
             let expected = pk_sparse_available() != 0
                 && KernelPolicy.choosesSparse(layerType: layer.typeName, density: 1 - kernel.zeroFraction,
                                               inputsPerOutput: kernel.count / kernel.shape.last!)
@@ -164,7 +164,7 @@ import _PruneKitKernels
         }
         // Pruned positions stay exactly zero on sparse kernels too.
         for layer in first.pruning!.layers {
-            let kernel = first.kernel(of: layer.layerIndex)
+            let kernel = try #require(first.kernel(of: layer.layerIndex))
             #expect(zip(kernel.scalars, layer.mask.scalars).allSatisfy { $1 != 0 || $0 == 0 })
         }
     }

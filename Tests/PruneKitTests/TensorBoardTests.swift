@@ -244,8 +244,7 @@ enum TensorBoardPython {
 
     /// Whether `python3` is on the `PATH` and can import TensorBoard's event reader.
     static let isAvailable: Bool = {
-        let result = try? run(["-c", "import tensorboard.backend.event_processing.event_accumulator"])
-        return result?.status == 0
+        Python.canImport("tensorboard.backend.event_processing.event_accumulator")
     }()
 
     /// Loads the log directory `argv[1]` and writes its scalars and histograms as JSON to `argv[2]`.
@@ -287,22 +286,8 @@ enum TensorBoardPython {
 
     /// The events TensorBoard reads from `directory`; paths reach python as arguments, not as code.
     static func read(directory: String, json: String) throws -> Contents {
-        let result = try run(["-c", script, directory, json])
+        let result = try Python.run(["-c", script, directory, json])
         try #require(result.status == 0, "python3 failed: \(result.messages)")
         return try JSONDecoder().decode(Contents.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
-    }
-
-    /// Runs `python3` with `arguments`, returning its exit status and its standard output and error.
-    private static func run(_ arguments: [String]) throws -> (status: Int32, messages: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let messages = Pipe()
-        process.standardOutput = messages
-        process.standardError = messages
-        try process.run()
-        let text = messages.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: text, as: UTF8.self))
     }
 }

@@ -12,9 +12,15 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case checksumMismatch(path: String, stored: UInt32, computed: UInt32)
     /// The JSON header cannot be decoded, or describes tensors or state that do not fit together.
     case malformedHeader(path: String, detail: String)
-    /// A layer of a type the format cannot describe (only Conv2D, MaxPool2D, Dropout, Flatten and
-    /// Dense are stored).
+    /// A tensor's bytes are not valid in the layout its record names: a bitmap that marks another
+    /// number of values than the record lists or elements past the tensor's end, a stored zero,
+    /// an int8 value of −128, or a scale that is not positive and finite.
+    case invalidTensorData(path: String, tensor: String, detail: String)
+    /// A layer that is not a ``SavableLayer``, so the format cannot describe it.
     case unsupportedLayer(path: String, layer: String, type: String)
+    /// The file holds a layer type this program was not given: a custom ``SavableLayer`` to pass
+    /// as `customLayers:` when loading.
+    case unknownLayerType(path: String, layer: String, type: String)
     /// A pruning schedule other than ``PolynomialDecay`` and ``ConstantSparsity``.
     case unsupportedSchedule(path: String, type: String)
     /// An optimizer other than ``Adam``.
@@ -24,6 +30,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// The file could not be written (its directory is missing or not writable, the disk is full…).
     case cannotWrite(path: String, detail: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .missingFile(let path):
@@ -31,15 +38,19 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .notAModelFile(let path):
             return "\(path): not a PruneKit model file (no PRUNEKIT magic at the start)"
         case .unsupportedVersion(let path, let found, let supported):
-            return "\(path): model file format version \(found) is not supported (this build reads version \(supported))"
+            return "\(path): model file format version \(found) is not supported (this build reads versions 1 to \(supported))"
         case .truncated(let path, let expected, let actual):
             return "\(path): truncated: the file should hold \(expected) bytes but has \(actual)"
         case .checksumMismatch(let path, let stored, let computed):
             return "\(path): corrupt: stored CRC-32 \(Self.hex(stored)) but the contents give \(Self.hex(computed))"
         case .malformedHeader(let path, let detail):
             return "\(path): malformed header: \(detail)"
+        case .invalidTensorData(let path, let tensor, let detail):
+            return "\(path): corrupt tensor \(tensor): \(detail)"
         case .unsupportedLayer(let path, let layer, let type):
-            return "\(path): cannot save layer \(layer) of type \(type): only Conv2D, MaxPool2D, Dropout, Flatten and Dense are stored"
+            return "\(path): cannot save layer \(layer) of type \(type): it is not a SavableLayer"
+        case .unknownLayerType(let path, let layer, let type):
+            return "\(path): layer \(layer) is of unknown type \"\(type)\": pass its SavableLayer type as customLayers: when loading"
         case .unsupportedSchedule(let path, let type):
             return "\(path): cannot save pruning schedule \(type): only PolynomialDecay and ConstantSparsity are stored"
         case .unsupportedOptimizer(let path, let type):

@@ -103,10 +103,18 @@ struct CheckpointHeader: Codable {
         var targetSparsity: Float
     }
 
-    /// Where one tensor is: `4 · Π shape` bytes at `offset` from the payload's start.
+    /// Where one tensor is and how it is stored: `byteCount` bytes at `offset` from the payload's
+    /// start, in ``TensorEncoding`` `encoding`. Version 1 files have neither field: their tensors
+    /// are float32, `4 · Π shape` bytes.
     struct TensorRecord: Codable {
         var name: String
         var shape: [Int]
         var offset: Int
+        /// The layout of the bytes; `nil` (version 1) means ``TensorEncoding/float32``.
+        var encoding: TensorEncoding?
+        /// The bytes the tensor takes; `nil` (version 1) means `4 · Π shape`.
+        var byteCount: Int?
+        /// The values a sparse encoding stores (the bits set in its bitmap); `nil` for dense ones.
+        var nonZeros: Int?
     }
 }

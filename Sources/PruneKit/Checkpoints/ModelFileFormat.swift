@@ -1,29 +1,34 @@
 import _CZlib
 
-/// The byte layout of a PruneKit model file, format version 1. Integers are little-endian:
+/// The byte layout of a PruneKit model file, format version 2. Integers are little-endian:
 ///
 ///     offset       size  field
 ///     0            8     magic "PRUNEKIT"
-///     8            4     UInt32 format version (1)
+///     8            4     UInt32 format version (2; version 1 files are read too)
 ///     12           4     UInt32 header length H (a multiple of 8)
 ///     16           8     UInt64 payload length P
 ///     24           H     JSON header (UTF-8, padded with spaces), see ``CheckpointHeader``
-///     24 + H       P     tensor values, float32 little-endian, at the byte offsets the header lists
+///     24 + H       P     the tensors, each 8-byte aligned, at the offsets and in the layouts the
+///                        header lists (``TensorEncoding``: float32, bitmap + values, int8…)
 ///     24 + H + P   4     CRC-32 (zlib's, as gzip and PNG) of all the bytes before it
 ///
 /// The header length is padded so the payload starts 8-byte aligned and can be mapped as floats.
+/// Version 1 is the same layout with every tensor float32 and records without `encoding` and
+/// `byteCount`.
 /// A reader checks, in order: the magic, the version, the length the preamble announces, then the
 /// checksum, so a damaged file is reported as the most specific problem that can be told apart.
 enum ModelFileFormat {
     /// The first 8 bytes of every model file.
     static let magic = Array("PRUNEKIT".utf8)
-    /// The format version this build writes and reads.
-    static let version: UInt32 = 1
+    /// The format version this build writes, the newest it reads.
+    static let version: UInt32 = 2
+    /// The versions this build reads.
+    static let readableVersions: ClosedRange<UInt32> = 1 ... version
     /// Bytes before the header: magic, version, header length, payload length.
     static let preambleSize = 24
 
     /// A complete file holding `header` (JSON) and `payload`.
-    static func encode(header: [UInt8], payload: [UInt8]) -> [UInt8] {
+    static func encode(header: [UInt8], payload: [UInt8], version: UInt32 = version) -> [UInt8] {
         let paddedHeader = header + Array(repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
         var bytes = magic
         bytes.reserveCapacity(preambleSize + paddedHeader.count + payload.count + 4)
@@ -49,7 +54,7 @@ enum ModelFileFormat {
             throw .truncated(path: path, expectedBytes: preambleSize + 4, actualBytes: bytes.count)
         }
         let found = UInt32(littleEndianBytes: bytes[8 ..< 12])
-        guard found == version else { throw .unsupportedVersion(path: path, found: found, supported: version) }
+        guard readableVersions.contains(found) else { throw .unsupportedVersion(path: path, found: found, supported: version) }
         guard bytes.count >= preambleSize else {
             throw .truncated(path: path, expectedBytes: preambleSize + 4, actualBytes: bytes.count)
         }

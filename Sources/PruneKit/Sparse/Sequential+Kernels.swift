@@ -10,7 +10,7 @@ extension Sequential {
         let masks = Dictionary(uniqueKeysWithValues: (pruning?.layers ?? []).map { ($0.layerIndex, $0.mask) })
         return layers.indices.map { index in
             let layer = layers[index]
-            guard let sparseLayer = layer as? any SparseComputable, let kernelIndex = Self.kernelIndex(of: layer),
+            guard let sparseLayer = layer as? any SparseComputable, let kernelIndex = layer.prunableParameterIndex,
                   kernelIndex < layer.parameters.count else { return nil }
             // A pruned layer keeps its mask's positions (kept weights that happen to be 0 still
             // get gradients); any other layer keeps its non-zeros.

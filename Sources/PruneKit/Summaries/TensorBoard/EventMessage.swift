@@ -1,4 +1,6 @@
-/// Encodings of the TensorFlow `Event` messages an event file holds.
+/// The TensorFlow `Event` messages an event file holds, built from the swift-protobuf messages
+/// generated from TensorBoard's `event.proto` and `summary.proto`
+/// (`Scripts/generate-protobuf.sh`):
 ///
 ///     message Event {
 ///       double wall_time = 1; int64 step = 2;
@@ -14,37 +16,35 @@ enum EventMessage {
     static let fileVersion = "brain.Event:2"
 
     /// The first event of a file: its wall time and ``fileVersion``.
-    static func header(wallTime: Double) -> [UInt8] {
-        var event = ProtobufWriter()
-        event.double(1, wallTime)
-        event.string(3, fileVersion)
-        return event.encoded
+    static func header(wallTime: Double) -> Tensorboard_Event {
+        Tensorboard_Event.with {
+            $0.wallTime = wallTime
+            $0.fileVersion = fileVersion
+        }
     }
 
-    /// An event holding a summary with one value, whose payload `encodeValue` writes after the tag.
+    /// An event holding a summary with one value, tagged `tag`, whose payload `setValue` sets.
     static func summary(tag: String, step: Int, wallTime: Double,
-                        encodeValue: (inout ProtobufWriter) -> Void) -> [UInt8] {
-        var event = ProtobufWriter()
-        event.double(1, wallTime)
-        event.int64(2, Int64(step))
-        event.message(5) { summary in
-            summary.message(1) { value in
-                value.string(1, tag)
-                encodeValue(&value)
+                        setValue: (inout Tensorboard_Summary.Value) -> Void) -> Tensorboard_Event {
+        Tensorboard_Event.with { event in
+            event.wallTime = wallTime
+            event.step = Int64(step)
+            event.summary = Tensorboard_Summary.with { summary in
+                summary.value = [Tensorboard_Summary.Value.with { value in
+                    value.tag = tag
+                    setValue(&value)
+                }]
             }
         }
-        return event.encoded
     }
 
     /// An event holding the scalar `value` as `simple_value`, rounded to `Float`.
-    static func scalar(tag: String, value: Double, step: Int, wallTime: Double) -> [UInt8] {
-        summary(tag: tag, step: step, wallTime: wallTime) { $0.float(2, Float(value)) }
+    static func scalar(tag: String, value: Double, step: Int, wallTime: Double) -> Tensorboard_Event {
+        summary(tag: tag, step: step, wallTime: wallTime) { $0.simpleValue = Float(value) }
     }
 
     /// An event holding `histogram` as `histo`.
-    static func histogram(tag: String, histogram: HistogramSummary, step: Int, wallTime: Double) -> [UInt8] {
-        summary(tag: tag, step: step, wallTime: wallTime) { value in
-            value.message(5) { histogram.encode(into: &$0) }
-        }
+    static func histogram(tag: String, histogram: HistogramSummary, step: Int, wallTime: Double) -> Tensorboard_Event {
+        summary(tag: tag, step: step, wallTime: wallTime) { $0.histo = histogram.message }
     }
 }

@@ -88,21 +88,23 @@ struct HistogramSummary {
         return (limits, counts)
     }
 
-    /// Writes the fields of a `HistogramProto`:
+    /// The summary as TensorFlow's `HistogramProto` (generated from TensorBoard's `histogram.proto`):
     ///
     ///     message HistogramProto {
     ///       double min = 1; double max = 2; double num = 3; double sum = 4; double sum_squares = 5;
     ///       repeated double bucket_limit = 6 [packed = true];
     ///       repeated double bucket = 7 [packed = true];
     ///     }
-    func encode(into message: inout ProtobufWriter) {
+    var message: Tensorboard_HistogramProto {
         let buckets = encodedBuckets
-        message.double(1, min)
-        message.double(2, max)
-        message.double(3, count)
-        message.double(4, sum)
-        message.double(5, sumOfSquares)
-        message.packedDoubles(6, buckets.limits)
-        message.packedDoubles(7, buckets.counts)
+        return Tensorboard_HistogramProto.with {
+            $0.min = min
+            $0.max = max
+            $0.num = count
+            $0.sum = sum
+            $0.sumSquares = sumOfSquares
+            $0.bucketLimit = buckets.limits
+            $0.bucket = buckets.counts
+        }
     }
 }
