@@ -11,6 +11,7 @@ public enum ChartError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The PNG at `path` could not be read or decoded.
     case cannotReadPNG(path: String, detail: String)
 
+    /// The error in one sentence, naming the file or size at fault.
     public var description: String {
         switch self {
         case .fontNotFound(let path):

@@ -19,7 +19,7 @@ extension Sequential {
     ///
     /// With `kernelPrecision: .int8`, every kernel is an int8 initializer (`<layer>/kernel_quantized`)
     /// with per-output-channel float32 scales and zero points of 0, turned back into float32 by a
-    /// `DequantizeLinear` node (`<layer>/kernel_dequantize`): the numbers ``quantizedToInt8()``
+    /// `DequantizeLinear` node (`<layer>/kernel_dequantize`): the numbers `quantizedToInt8()`
     /// computes with. Biases stay float32.
     ///
     /// - Throws: ``ONNXExportError/notBuilt``, ``ONNXExportError/unsupportedLayer(layer:type:)``,

@@ -37,7 +37,11 @@ public struct PreparedExperiment: Sendable {
     /// step for the pruned model, every epoch for the baseline), then scores the stripped model
     /// on the test images and measures its file size.
     ///
-    /// - Parameter callbacks: more callbacks, run after the summaries (a notebook's epoch lines).
+    /// - Parameters:
+    ///   - which: The pruned model or the unpruned baseline.
+    ///   - logDirectory: Where the summaries go; `nil` for none.
+    ///   - verbose: Whether to print Keras-style progress.
+    ///   - callbacks: more callbacks, run after the summaries (a notebook's epoch lines).
     public func train(_ which: ExperimentModel, logDirectory: String? = nil, verbose: Bool = false,
                       callbacks: [any Callback] = []) throws -> TrainedModel {
         var model = which == .pruned ? try self.model.pruned(with: schedule) : self.model

@@ -2,7 +2,10 @@
 public struct NotebookTable: Sendable, Equatable, Codable {
     /// How a column's cells line up.
     public enum Alignment: String, Sendable, Equatable, Codable {
-        case left, right
+        /// Flush left (text).
+        case left
+        /// Flush right (numbers).
+        case right
     }
 
     /// The column titles.

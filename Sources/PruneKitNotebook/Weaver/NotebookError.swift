@@ -7,6 +7,7 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A page cannot be written.
     case cannotWritePage(path: String, detail: String)
 
+    /// The error in one sentence, naming the file at fault.
     public var description: String {
         switch self {
         case .buildFailed(let status): return "swift build failed (status \(status))"

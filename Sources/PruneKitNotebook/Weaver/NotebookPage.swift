@@ -24,6 +24,7 @@ public enum NotebookPage {
         /// `ok` or `failed`.
         public var status: String
 
+        /// A header; see each property for the meaning of its argument.
         public init(source: String, hash: String, mode: String, status: String) {
             self.source = source
             self.hash = hash

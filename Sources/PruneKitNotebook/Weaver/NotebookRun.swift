@@ -2,26 +2,40 @@
 /// merges standard output and standard error in order; ``receive(_:from:)``), then closed with its exit status (``finish(_:overrides:)``).
 public struct NotebookRun: Sendable, Equatable {
     /// Which stream a line of text came from.
-    public enum Stream: String, Sendable, Equatable { case stdout, stderr }
+    public enum Stream: String, Sendable, Equatable {
+        /// Standard output.
+        case stdout
+        /// Standard error.
+        case stderr
+    }
 
     /// One thing shown under a cell.
     public enum Output: Sendable, Equatable {
+        /// Printed lines, joined, from one stream.
         case text(String, stream: Stream)
+        /// A table from `show(table:)`.
         case table(NotebookTable)
+        /// An image in the page's files directory, with its alt text.
         case image(file: String, alt: String)
+        /// Markdown from `show(markdown:)`.
         case markdown(String)
     }
 
     /// A parameter as the notebook reported it.
     public struct Parameter: Sendable, Equatable {
+        /// The parameter's name.
         public var name: String
+        /// The value it took, as text.
         public var value: String
+        /// Where the value came from: the default, quick mode or an override.
         public var origin: ParameterOrigin
     }
 
     /// How the process ended.
     public enum Termination: Sendable, Equatable {
+        /// It exited with this status (0: success).
         case exited(Int32)
+        /// A signal killed it (a Swift runtime trap is SIGILL or SIGTRAP).
         case signalled(Int32)
         /// It could not be started (the message says why).
         case notStarted(String)

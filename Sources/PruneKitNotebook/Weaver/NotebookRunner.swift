@@ -16,6 +16,7 @@ public struct NotebookRunner: Sendable {
     /// Whether quick-mode values apply.
     public var quick = false
 
+    /// A runner; see each property for the meaning of its argument.
     public init(executable: String, arguments: [String] = [], workingDirectory: String, filesDirectory: String,
                 overrides: [(name: String, value: String)] = [], quick: Bool = false) {
         self.executable = executable

@@ -20,7 +20,9 @@ public struct NotebookSource: Sendable, Equatable {
 
     /// A cell: its title and the line of its `cell(…)` marker (0 for the setup cell).
     public struct Cell: Sendable, Equatable {
+        /// The title given to `cell(_:)`.
         public var title: String
+        /// The source line of the marker.
         public var line: Int
     }
 

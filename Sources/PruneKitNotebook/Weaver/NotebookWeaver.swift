@@ -16,6 +16,7 @@ public struct NotebookWeaver: Sendable {
     /// Whether parameters take their quick values.
     public var quick: Bool
 
+    /// A weaver; see each property for the meaning of its argument.
     public init(packagePath: String, executableDirectory: String, outputDirectory: String,
                 overrides: [(name: String, value: String)] = [], quick: Bool = false) {
         self.packagePath = packagePath
