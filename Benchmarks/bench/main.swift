@@ -1,7 +1,9 @@
 // Speed of PruneKit's engine on this machine: training and inference throughput of the article's
 // CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
 // the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
-// per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone).
+// per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone,
+// `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity and the pruning run's
+// training speed per epoch, `--sparse --inference` for the inference table alone).
 import Dispatch
 import Foundation
 import PruneKit
@@ -206,8 +208,8 @@ func strippedCNN(sparsity: Double, data: Dataset) throws -> Sequential {
     return pruned.strippingPruning()
 }
 
-/// Inference of the stripped CNN, dense vs sparse kernels (forced, so every sparsity shows the
-/// raw ratio), at batch 250 (2,500 images) and batch 1 (100 images), alternating in one run.
+/// Inference of the stripped CNN, dense vs automatic kernels (``KernelPolicy``: sparse for the
+/// layers past the crossover), at batch 250 (2,500 images) and batch 1 (100 images), alternating.
 func sparseInferenceTable() throws {
     let data = try syntheticMNIST(count: 2_500)
     print("inference, stripped article CNN: dense vs automatic kernels (best of \(quick ? 2 : 5), alternating)")
@@ -236,20 +238,26 @@ final class SparsityRecorder: Callback {
 
 /// Training throughput of the article's pruning run (PolynomialDecay 0 → 87.5% over 20–100% of
 /// the steps, 3,200 images trained, 800 validated, batch 250) per epoch, on automatic kernels and
-/// forced dense, the two runs alternating.
+/// forced dense. The two runs alternate epoch by epoch (each `fit` resumes with `initialEpoch`,
+/// which continues a run exactly), so that drift in the machine's speed affects both alike.
 func sparseTrainingTable(epochs: Int) throws {
     let data = try syntheticMNIST(count: 4_000)
     let steps = 13 * epochs
-    var results: [KernelPolicy: (rates: [Double], sparsity: [Double])] = [:]
-    for policy in [KernelPolicy.dense, .automatic] {
-        var model = try Sequential.articleCNN()
-        model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-        model = try model.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps,
-                                                       frequency: 13))
-        let recorder = SparsityRecorder()
-        let history = try model.fit(data, batchSize: 250, epochs: epochs, validationSplit: 0.2, verbose: false,
-                                    callbacks: [recorder], kernels: policy)
-        results[policy] = (history.epochs.map(\.samplesPerSecond), recorder.sparsity)
+    var base = try Sequential.articleCNN()
+    base.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+    base = try base.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps,
+                                                 frequency: 13))
+    let policies = [KernelPolicy.dense, .automatic]
+    var models = [base, base]
+    var results: [KernelPolicy: (rates: [Double], sparsity: [Double])] = [.dense: ([], []), .automatic: ([], [])]
+    for epoch in 0 ..< epochs {
+        for (index, policy) in policies.enumerated() {
+            let recorder = SparsityRecorder()
+            let history = try models[index].fit(data, batchSize: 250, epochs: epoch + 1, validationSplit: 0.2, verbose: false,
+                                                callbacks: [recorder], initialEpoch: epoch, kernels: policy)
+            results[policy]!.rates += history.epochs.map(\.samplesPerSecond)
+            results[policy]!.sparsity += recorder.sparsity
+        }
     }
     print("training, article pruning run (mask update every 13 steps = every epoch), images/s per epoch")
     print("epoch  sparsity at end   dense kernels   automatic kernels   ratio")
@@ -303,12 +311,6 @@ func chartTimes() throws {
                  lineTime * 1000, histogramTime * 1000, writeTime * 1000))
 }
 
-if CommandLine.arguments.contains("--profile-sparse") {
-    let data = try syntheticMNIST(count: 2_500)
-    let model = try strippedCNN(sparsity: 0.95, data: data)
-    for _ in 0 ..< 10 { _ = try model.predict(data, batchSize: 250, kernels: .sparse) }
-    exit(0)
-}
 if perLayer {
     try layerTimes()
     exit(0)

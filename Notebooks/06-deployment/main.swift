@@ -94,29 +94,22 @@ print(String(format: "reloaded from disk: test accuracy %.4f", try reloaded.eval
 /*:
  ## Speed
 
- Inference throughput on the test set (`predict`, batches of 250): the two models take turns,
- pass after pass, and each gets the median of its passes, so that drift in the machine's speed
- affects both alike. Whether the zeros make the pruned model any faster depends on the kernels:
- a dense GEMM multiplies by zero as fast as by anything else. The measured ratio is below.
+ Inference throughput of the stripped pruned model on the test set (`predict`, batches of 250),
+ on dense kernels (`kernels: .dense`: a dense GEMM multiplies by zero as fast as by anything
+ else) and on the kernels `predict` picks by default, which skip the zeros of the layers pruned
+ past the crossover (`KernelPolicy`). `measureInferenceSpeed` runs the two in turns, pass after
+ pass, keeps each one's best pass, so that drift in the machine's speed affects both alike, and
+ compares their outputs.
  */
 cell("Inference speed")
-let models = [dense, stripped]
-for model in models { _ = try model.predict(mnist.test) }
-var seconds: [[Double]] = [[], []]
-for _ in 0 ..< repetitions {
-    for (index, model) in models.enumerated() {
-        let started = Date()
-        _ = try model.predict(mnist.test)
-        seconds[index].append(Date().timeIntervalSince(started))
-    }
-}
-let speeds = seconds.map { Double(mnist.test.count) / $0.sorted()[$0.count / 2] }
-let (denseSpeed, prunedSpeed) = (speeds[0], speeds[1])
-show(headers: ["Model", "Inference, images/s", "Relative"], rows: [
-    ["dense", String(format: "%.0f", denseSpeed), "1.00"],
-    ["pruned, stripped", String(format: "%.0f", prunedSpeed), String(format: "%.2f", prunedSpeed / denseSpeed)],
+let speed = try stripped.measureInferenceSpeed(on: mnist.test, repeats: repetitions)
+show(headers: ["Kernels", "Inference, images/s", "Relative"], rows: [
+    ["dense", String(format: "%.0f", speed.denseSamplesPerSecond), "1.00"],
+    ["default (sparse: \(speed.sparseLayers.isEmpty ? "none" : speed.sparseLayers.joined(separator: ", ")))",
+     String(format: "%.0f", speed.sparseSamplesPerSecond), String(format: "%.2f", speed.speedup)],
 ])
-
-let relative = prunedSpeed / denseSpeed
-show(markdown: String(format: "In this run the stripped pruned model ran at %.2f× the dense model's speed over %d timed passes each (%@).",
-                      relative, repetitions, abs(relative - 1) < 0.05 ? "within 5%, which is timing noise on a shared machine" : (relative > 1 ? "faster" : "slower")))
+show(markdown: speed.sparseLayers.isEmpty
+    ? "No layer of this model is sparse enough for the sparse kernels, so both runs used dense kernels."
+    : String(format: "In this run the stripped pruned model ran %.2f× as fast on its default kernels as on dense ones (%@ over %d timed passes each); the outputs differ by at most %.1e and %d of %d predicted classes differ.",
+             speed.speedup, abs(speed.speedup - 1) < 0.05 ? "within 5%, which is timing noise on a shared machine" : (speed.speedup > 1 ? "faster" : "slower"),
+             repetitions, Double(speed.maxAbsoluteDifference), speed.argmaxDisagreements, speed.samples))
