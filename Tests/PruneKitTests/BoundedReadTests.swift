@@ -187,3 +187,25 @@ import ZIPFoundation
         }
     }
 }
+
+/// Found by fuzz-npz: a zip entry whose sizes run far past the end of the archive.
+@Suite struct NPZEntrySizeTests {
+    @Test func memberClaimingMoreBytesThanTheArchiveIsRefusedAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let path = try writeNPZ([("x_train.npy", npyBytes(shape: [2, 4, 4], payload: randomBytes(count: 32, seed: 2)))],
+                                to: "mnist.npz", in: dir, deflate: false)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Both sizes of the local header (offsets 18, 22) and of the central directory entry (20, 24).
+        let central = try #require((0 ..< bytes.count - 4).first { bytes[$0 ..< $0 + 4] == [0x50, 0x4B, 0x01, 0x02] })
+        for offset in [18, 22, central + 20, central + 24] {
+            bytes.replaceSubrange(offset ..< offset + 4, with: [0xFF, 0xFF, 0xFF, 0x7F])
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let archive = try NPZFile(path: path)
+        expectDataError(.corruptArchive(file: path, detail: "member x_train.npy: its 2147483647 stored bytes run past "
+                                        + "the end of the \(bytes.count)-byte archive"),
+                        naming: "mnist.npz") {
+            _ = try archive.array(named: "x_train.npy", dimensionCount: 3)
+        }
+    }
+}

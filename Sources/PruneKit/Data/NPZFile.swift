@@ -39,7 +39,8 @@ struct NPZFile {
     /// The member is inflated as it is parsed: memory is bounded by the size its `.npy` header
     /// announces, and extraction stops at the first chunk past it.
     ///
-    /// - Throws: ``DataError/corruptArchive(file:detail:)`` when the member is missing, cannot be
+    /// - Throws: ``DataError/corruptArchive(file:detail:)`` when the member is missing, claims more
+    ///   stored bytes than the archive holds, cannot be
     ///   extracted, fails its CRC-32 check, is not a valid `.npy` array or has another number of
     ///   dimensions or a payload longer than its header announces; ``DataError/unsupported(file:detail:)``
     ///   for arrays ``NPYArray`` does not read; ``DataError/implausibleSize(file:announcedBytes:detail:)``
@@ -48,9 +49,13 @@ struct NPZFile {
         func corrupt(_ detail: String) -> DataError { .corruptArchive(file: path, detail: "member \(member): \(detail)") }
 
         guard let entry = entry(member) else { throw .corruptArchive(file: path, detail: "missing member \(member)") }
-        // What ZIPFoundation reads from the archive for this member: never more than the file holds.
+        // What ZIPFoundation reads from the archive for this member, chunk by chunk: a size past the
+        // end of the file would have it read nothing for as long as the size says.
         let isDeflated = entry.isCompressed
-        let storedBytes = min(Int(clamping: isDeflated ? entry.compressedSize : entry.uncompressedSize), size)
+        let storedBytes = Int(clamping: isDeflated ? entry.compressedSize : entry.uncompressedSize)
+        guard storedBytes <= size else {
+            throw corrupt("its \(storedBytes) stored bytes run past the end of the \(size)-byte archive")
+        }
         var reader = NPYArray.Reader(
             archive: path, member: member,
             maximumBytes: isDeflated ? Gzip.maximumInflatedSize(ofCompressed: storedBytes) : storedBytes,
