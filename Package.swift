@@ -116,7 +116,7 @@ let package = Package(
     ] + notebooks.map { name in
         .executableTarget(
             name: "nb\(name)",
-            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitONNX"],
             path: "Notebooks/\(name)"
         )
     } + [

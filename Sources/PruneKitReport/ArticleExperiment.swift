@@ -70,7 +70,7 @@ public struct ArticleExperiment: Sendable {
         let table = model.sparsityTable()
         if verbose, model.pruning != nil { print(table) }
         let final = model.strippingPruning()
-        let size = try final.storageSize()
+        let size = try final.storageSize(encoding: .dense)
         return RunResults(test: try final.evaluate(mnist.test), sparsity: table, fileBytes: size.fileBytes,
                           gzipBytes: size.gzipBytes, imagesPerSecond: history.imagesPerSecond, trainingSeconds: seconds)
     }
