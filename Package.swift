@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `swift package generate-documentation` (DocC), which CI runs with warnings as errors.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
@@ -52,9 +54,12 @@ let package = Package(
 
         // MARK: - Library
 
+        /// Atomic file writes, shared by the libraries that write files.
+        .target(name: "PruneKitFiles"),
         .target(
             name: "PruneKit",
             dependencies: [
+                "PruneKitFiles",
                 "_PruneKitKernels",
                 "_CZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -73,13 +78,13 @@ let package = Package(
         /// Line charts and histograms rendered to PNG; independent of `PruneKit`.
         .target(
             name: "PruneKitCharts",
-            dependencies: ["_CLibPNG", "_CFreeType"]
+            dependencies: ["PruneKitFiles", "_CLibPNG", "_CFreeType"]
         ),
         /// Notebooks: the run-time side (`cell`, `parameter`, `show`) and the weaver that runs a
         /// notebook and writes its Markdown page.
         .target(
             name: "PruneKitNotebook",
-            dependencies: ["PruneKitCharts", "_PruneKitNotebookShims"]
+            dependencies: ["PruneKitCharts", "PruneKitFiles", "_PruneKitNotebookShims"]
         ),
         /// The article's experiment and its Markdown report with charts.
         .target(
@@ -93,6 +98,7 @@ let package = Package(
             name: "report",
             dependencies: [
                 "PruneKit",
+                "PruneKitCharts",
                 "PruneKitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -106,7 +112,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["PruneKit", "PruneKitCharts", "_PruneKitKernels"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitReport", "_PruneKitKernels"],
             path: "Benchmarks/bench"
         ),
 
@@ -116,7 +122,7 @@ let package = Package(
     ] + notebooks.map { name in
         .executableTarget(
             name: "nb\(name)",
-            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitONNX"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitONNX", "PruneKitReport"],
             path: "Notebooks/\(name)"
         )
     } + [
@@ -129,6 +135,7 @@ let package = Package(
                 "PruneKitCharts",
                 "PruneKitReport",
                 "PruneKitNotebook",
+                "PruneKitFiles",
                 "PruneKitONNX",
                 "_PruneKitKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

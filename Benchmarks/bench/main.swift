@@ -1,16 +1,19 @@
 // Speed of PruneKit's engine on this machine: training and inference throughput of the article's
 // CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
 // the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
-// per-layer times, `--charts` for chart rendering times).
+// per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone).
 import Dispatch
 import Foundation
 import PruneKit
 import PruneKitCharts
+import PruneKitReport
 import _PruneKitKernels
 
 let quick = CommandLine.arguments.contains("--quick")
 let perLayer = CommandLine.arguments.contains("--layers")
 let charts = CommandLine.arguments.contains("--charts")
+let gemmOnly = CommandLine.arguments.contains("--gemm")
+let sparseOnly = CommandLine.arguments.contains("--sparse")
 
 /// Best-of-n wall time of `body`, after one warm-up call.
 func seconds(repeats: Int, _ body: () -> Void) -> Double {
@@ -34,27 +37,37 @@ func syntheticMNIST(count: Int) throws -> Dataset {
 
 // MARK: - GEMM
 
-struct Shape { let name: String, m: Int, k: Int, n: Int }
-let shapes = [Shape(name: "conv2 forward", m: 30_250, k: 288, n: 64),
-              Shape(name: "dense forward", m: 250, k: 1_600, n: 256)]
+/// One GEMM of the article's CNN at batch 250: `op(A)[m×k] · op(B)[k×n]`, A stored transposed
+/// (`k×m`) when `transA`, B stored transposed (`n×k`) when `transB`, as the layers call it.
+struct Shape { let name: String, m: Int, k: Int, n: Int, transA: Bool, transB: Bool }
+let shapes = [Shape(name: "conv2 forward", m: 30_250, k: 288, n: 64, transA: false, transB: false),
+              Shape(name: "conv2 kernel gradient", m: 288, k: 30_250, n: 64, transA: true, transB: false),
+              Shape(name: "conv2 input gradient", m: 30_250, k: 64, n: 288, transA: false, transB: true),
+              Shape(name: "dense forward", m: 250, k: 1_600, n: 256, transA: false, transB: false),
+              Shape(name: "dense kernel gradient", m: 1_600, k: 250, n: 256, transA: true, transB: false),
+              Shape(name: "dense input gradient", m: 250, k: 256, n: 1_600, transA: false, transB: true)]
 
+/// GEMM paths measured side by side: every SIMD path this CPU runs.
+let gemmPaths: [String] = ["avx512", "avx2+fma", "neon"].filter { pk_sgemm_supports($0) == 1 }
+
+/// GFLOPS of `shape` on the selected path, rows of C split evenly over `threads` threads.
 func gemmGFLOPS(_ shape: Shape, threads: Int) -> Double {
     var generator = SplitMix64(seed: 1)
     let a = (0 ..< shape.m * shape.k).map { _ in SplitMix64.unitFloat(generator.next()) }
     let b = (0 ..< shape.k * shape.n).map { _ in SplitMix64.unitFloat(generator.next()) }
     var c = [Float](repeating: 0, count: shape.m * shape.n)
+    let (lda, ldb) = (shape.transA ? shape.m : shape.k, shape.transB ? shape.k : shape.n)
     let time = a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
             c.withUnsafeMutableBufferPointer { c in
-                let (pa, pb, pc) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
                 let rows = (shape.m + threads - 1) / threads
-                nonisolated(unsafe) let (sa, sb, sc) = (pa, pb, pc)
+                nonisolated(unsafe) let (sa, sb, sc) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
                 return seconds(repeats: quick ? 3 : 10) {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                         let start = t * rows, count = min(rows, shape.m - start)
                         guard count > 0 else { return }
-                        pk_sgemm(0, 0, count, shape.n, shape.k, sa + start * shape.k, shape.k, sb, shape.n, 0,
-                                 sc + start * shape.n, shape.n)
+                        pk_sgemm(shape.transA ? 1 : 0, shape.transB ? 1 : 0, count, shape.n, shape.k,
+                                 sa + (shape.transA ? start : start * lda), lda, sb, ldb, 0, sc + start * shape.n, shape.n)
                     }
                 }
             }
@@ -63,13 +76,16 @@ func gemmGFLOPS(_ shape: Shape, threads: Int) -> Double {
     return 2 * Double(shape.m * shape.k * shape.n) / time / 1e9
 }
 
-/// NumPy's `a @ b` GFLOPS for each shape, or nil when Python with NumPy is not available.
-/// OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for this one command so OpenBLAS picks its best kernel.
+/// NumPy's `a @ b` GFLOPS for each shape (with `.T` views where the layers transpose), or nil when
+/// Python with NumPy is not available. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for this
+/// one command so OpenBLAS picks its best kernel.
 func numpyGFLOPS() -> [Double]? {
+    let cases = shapes.map { "(\($0.m), \($0.k), \($0.n), \($0.transA ? "True" : "False"), \($0.transB ? "True" : "False"))" }
     let script = """
     import numpy as np, time
-    for m, k, n in [\(shapes.map { "(\($0.m), \($0.k), \($0.n))" }.joined(separator: ", "))]:
-        a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)
+    for m, k, n, ta, tb in [\(cases.joined(separator: ", "))]:
+        a = np.random.rand(k, m).astype(np.float32).T if ta else np.random.rand(m, k).astype(np.float32)
+        b = np.random.rand(n, k).astype(np.float32).T if tb else np.random.rand(k, n).astype(np.float32)
         a @ b
         best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(\(quick ? 3 : 10)))
         print(2 * m * k * n / best / 1e9)
@@ -91,6 +107,23 @@ func numpyGFLOPS() -> [Double]? {
     return output.split(separator: "\n").compactMap { Double($0) }
 }
 
+/// The GEMM table: each shape on every SIMD path, 1 and 2 threads, next to NumPy in the same run.
+func gemmTable() {
+    let numpy = numpyGFLOPS()
+    print("GEMM at batch 250 (GFLOPS)        " + gemmPaths.map { "\($0) 1 thr / 2 thr".padding(toLength: 24, withPad: " ", startingAt: 0) }.joined()
+          + "NumPy @ (default threads)")
+    for (index, shape) in shapes.enumerated() {
+        var line = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)".padding(toLength: 34, withPad: " ", startingAt: 0)
+        for path in gemmPaths {
+            _ = pk_sgemm_select(path)
+            line += String(format: "%7.1f / %7.1f         ", gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2))
+        }
+        _ = pk_sgemm_select(nil)
+        line += numpy.flatMap { index < $0.count ? String(format: "%7.1f", $0[index]) : nil } ?? "  (no numpy)"
+        print(line)
+    }
+}
+
 // MARK: - Model
 
 /// Median epoch throughput of the article's CNN on 4,000 random images (3,200 trained, batch 250),
@@ -104,8 +137,11 @@ func trainingThroughput(pruned: Bool, epochs: Int) throws -> Double {
     let logs = FileManager.default.temporaryDirectory.appendingPathComponent("prunekit-bench-\(ProcessInfo.processInfo.processIdentifier)")
     defer { try? FileManager.default.removeItem(at: logs) }
     if pruned {
-        let steps = 13 * epochs
-        model = try model.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps))
+        // The article's schedule, resolved by the experiment component for this data and run length.
+        var article = ExperimentConfiguration()
+        article.epochs = epochs
+        let steps = article.stepsPerEpoch(trainingImages: data.count) * epochs
+        model = try model.pruned(with: article.makeSchedule(totalSteps: steps))
         callbacks.append(PruningSummaries(logDirectory: logs.path, updateFrequency: .steps(1)))
     }
     let history = try model.fit(data, batchSize: 250, epochs: epochs, validationSplit: 0.2, verbose: false, callbacks: callbacks)
@@ -158,6 +194,81 @@ func layerTimes() throws {
                  total.0, total.1, Double(batch) / (total.0 + total.1) * 1000))
 }
 
+// MARK: - Sparse kernels
+
+/// The article's CNN with every kernel pruned to `sparsity` by magnitude (one training step at
+/// constant sparsity on random data, then the pruning stripped).
+func strippedCNN(sparsity: Double, data: Dataset) throws -> Sequential {
+    var model = try Sequential.articleCNN()
+    model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+    var pruned = try model.pruned(with: ConstantSparsity(targetSparsity: sparsity, beginStep: 0, frequency: 1))
+    try pruned.fit(data.slice(0 ..< 250), batchSize: 250, epochs: 1, verbose: false)
+    return pruned.strippingPruning()
+}
+
+/// Inference of the stripped CNN, dense vs sparse kernels (forced, so every sparsity shows the
+/// raw ratio), at batch 250 (2,500 images) and batch 1 (100 images), alternating in one run.
+func sparseInferenceTable() throws {
+    let data = try syntheticMNIST(count: 2_500)
+    print("inference, stripped article CNN: dense vs automatic kernels (best of \(quick ? 2 : 5), alternating)")
+    print("sparsity  batch   dense ms/batch  sparse ms/batch   dense img/s  sparse img/s  speed-up  max|Δ|   argmax differs")
+    for sparsity in [0.5, 0.75, 0.875, 0.95] {
+        let model = try strippedCNN(sparsity: sparsity, data: data)
+        for (batch, images) in [(250, 2_500), (1, 100)] {
+            let speed = try model.measureInferenceSpeed(on: data.slice(0 ..< images), batchSize: batch, repeats: quick ? 2 : 5,
+                                                        comparedWith: .automatic)
+            print(String(format: "%6.1f%%  %5d   %14.3f  %15.3f   %11.0f  %12.0f  %7.2f×  %.1e   %d of %d",
+                         sparsity * 100, batch, speed.denseBatchMilliseconds, speed.sparseBatchMilliseconds,
+                         speed.denseSamplesPerSecond, speed.sparseSamplesPerSecond, speed.speedup,
+                         Double(speed.maxAbsoluteDifference), speed.argmaxDisagreements, images))
+        }
+    }
+}
+
+/// Records each epoch's kernel sparsity (weights zero across all pruned kernels) at its end.
+final class SparsityRecorder: Callback {
+    var sparsity: [Double] = []
+    func epochEnd(_ state: inout TrainingState) throws {
+        let rows = state.model.sparsityTable().rows
+        sparsity.append(1 - Double(rows.map(\.nonZeros).reduce(0, +)) / Double(rows.map(\.weights).reduce(0, +)))
+    }
+}
+
+/// Training throughput of the article's pruning run (PolynomialDecay 0 → 87.5% over 20–100% of
+/// the steps, 3,200 images trained, 800 validated, batch 250) per epoch, on automatic kernels and
+/// forced dense, the two runs alternating.
+func sparseTrainingTable(epochs: Int) throws {
+    let data = try syntheticMNIST(count: 4_000)
+    let steps = 13 * epochs
+    var results: [KernelPolicy: (rates: [Double], sparsity: [Double])] = [:]
+    for policy in [KernelPolicy.dense, .automatic] {
+        var model = try Sequential.articleCNN()
+        model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+        model = try model.pruned(with: PolynomialDecay(initialSparsity: 0, finalSparsity: 0.875, beginStep: steps / 5, endStep: steps,
+                                                       frequency: 13))
+        let recorder = SparsityRecorder()
+        let history = try model.fit(data, batchSize: 250, epochs: epochs, validationSplit: 0.2, verbose: false,
+                                    callbacks: [recorder], kernels: policy)
+        results[policy] = (history.epochs.map(\.samplesPerSecond), recorder.sparsity)
+    }
+    print("training, article pruning run (mask update every 13 steps = every epoch), images/s per epoch")
+    print("epoch  sparsity at end   dense kernels   automatic kernels   ratio")
+    let (dense, automatic) = (results[.dense]!, results[.automatic]!)
+    for epoch in 0 ..< epochs {
+        print(String(format: "%5d  %14.1f%%   %13.0f   %17.0f   %5.2f×", epoch + 1, automatic.sparsity[epoch] * 100,
+                     dense.rates[epoch], automatic.rates[epoch], automatic.rates[epoch] / dense.rates[epoch]))
+    }
+    func phase(_ name: String, _ epochs: [Int]) {
+        guard !epochs.isEmpty else { return }
+        let d = epochs.map { dense.rates[$0] }.sorted()[epochs.count / 2], a = epochs.map { automatic.rates[$0] }.sorted()[epochs.count / 2]
+        print(String(format: "  %@: median %.0f vs %.0f images/s, %.2f×", name, d, a, a / d))
+    }
+    let all = Array(1 ..< epochs)  // the first epoch includes warm-up
+    phase("epochs below 50% sparsity", all.filter { automatic.sparsity[max($0 - 1, 0)] < 0.5 })
+    phase("epochs at ≥ 83% sparsity ", all.filter { automatic.sparsity[$0 - 1] >= 0.83 })
+    phase("whole run (epochs 2–\(epochs))   ", all)
+}
+
 // MARK: - Charts
 
 /// Best-of-10 milliseconds to render report-sized charts (1000×600): four 400-point series plus a
@@ -192,12 +303,32 @@ func chartTimes() throws {
                  lineTime * 1000, histogramTime * 1000, writeTime * 1000))
 }
 
+if CommandLine.arguments.contains("--profile-sparse") {
+    let data = try syntheticMNIST(count: 2_500)
+    let model = try strippedCNN(sparsity: 0.95, data: data)
+    for _ in 0 ..< 10 { _ = try model.predict(data, batchSize: 250, kernels: .sparse) }
+    exit(0)
+}
 if perLayer {
     try layerTimes()
     exit(0)
 }
 if charts {
     try chartTimes()
+    exit(0)
+}
+if sparseOnly {
+    print("GEMM path: \(String(cString: pk_sgemm_implementation()))")
+    try sparseInferenceTable()
+    if !CommandLine.arguments.contains("--inference") {
+        print("")
+        try sparseTrainingTable(epochs: quick ? 6 : 15)
+    }
+    exit(0)
+}
+if gemmOnly {
+    print("GEMM paths this CPU runs: \(gemmPaths.joined(separator: ", ")); dispatch picks \(String(cString: pk_sgemm_implementation()))")
+    gemmTable()
     exit(0)
 }
 
@@ -214,10 +345,4 @@ print(String(format: "  the same, pruned (PolynomialDecay, masks + per-step summ
              prunedRate, (1 - prunedRate / denseRate) * 100))
 print(String(format: "inference, article CNN, 10,000 images, batch 250:          %8.0f images/s", try inferenceThroughput()))
 print("")
-let numpy = numpyGFLOPS()
-print("GEMM (M×K·K×N)                     PruneKit 1 thread   PruneKit 2 threads   NumPy @ (default threads)")
-for (index, shape) in shapes.enumerated() {
-    let label = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)".padding(toLength: 35, withPad: " ", startingAt: 0)
-    let numpyColumn = numpy.flatMap { index < $0.count ? String(format: "%8.1f GFLOPS", $0[index]) : nil } ?? "   (no numpy)"
-    print(label + String(format: "%8.1f GFLOPS     %8.1f GFLOPS      ", gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2)) + numpyColumn)
-}
+gemmTable()

@@ -51,9 +51,8 @@ show(headers: ["Quantity", "Value", "How"], rows: [
  lists those updates and how far the last one falls short of the final target. The first turn,
  at the begin step itself, targets 0%: it prunes nothing. And when `end − begin` is not a multiple
  of `frequency`, the end step is not a turn, so the masks never reach the final target exactly —
- tfmot behaves the same way. Here the last turn comes shortly before the end step, where the curve
- is nearly flat, so the shortfall is tiny; but it also comes in the last epoch, which leaves the
- network little time to recover from that last cut (notebook 4 shows the effect).
+ tfmot behaves the same way. Where this run's last turn falls, and what it leaves, is computed
+ below the table.
  */
 cell("Configure the schedule")
 let schedule = try PolynomialDecay(initialSparsity: 0, finalSparsity: finalSparsity,
@@ -65,13 +64,19 @@ show(headers: ["Mask update at step", "Epoch", "Target sparsity"],
      })
 print(String(format: "final target %.3f%%, last update %.3f%%, shortfall %.3f points",
              100 * timeline.finalTargetSparsity, 100 * (timeline.lastTargetedSparsity ?? 0), 100 * timeline.shortfall))
+if let last = timeline.updates.last {
+    let epoch = (last.step - 1) / stepsPerEpoch + 1
+    show(markdown: String(format: "The last turn is at step %d, %d step%@ before the end step %d, in epoch %d of %d; it falls %.3f points short of the final target.",
+                          last.step, endStep - last.step, endStep - last.step == 1 ? "" : "s", endStep, epoch, epochs, 100 * timeline.shortfall))
+}
 
 /*:
  ## The target, plotted
 
  The smooth curve is the schedule's sparsity at every step; the staircase is what the masks will
- actually follow, since they only change on pruning turns. Most of the pruning happens early
- (the cubic curve is steep at first), when the network can still recover from losing weights.
+ actually follow, since they only change on pruning turns. The cubic curve is steepest at the
+ begin step, but the masks only follow it at the turns: when the first cut comes, and how much it
+ takes, is computed below the chart.
  */
 cell("Plot the target sparsity")
 var chart = LineChart(title: "Target sparsity of PolynomialDecay", xLabel: "Training step", yLabel: "Sparsity")
@@ -85,6 +90,12 @@ chart.add(Series(name: "mask target (updates every \(frequency) steps)", points:
 chart.verticalLine(x: Double(beginStep), label: "begin \(beginStep)")
 chart.verticalLine(x: Double(endStep), label: "end \(endStep)")
 try show(chart, name: "target-sparsity")
+if let cut = timeline.updates.first(where: { $0.sparsity > 0 }) {
+    let half = (0 ... endStep).first { schedule.sparsity(atStep: $0) >= timeline.finalTargetSparsity / 2 } ?? endStep
+    show(markdown: String(format: "The first cut that removes weights is at step %d of %d and takes %.1f%% at once (%.0f%% of the final target); the curve passes half the final target at step %d, %.0f%% of the way from begin to end.",
+                          cut.step, endStep, 100 * cut.sparsity, 100 * cut.sparsity / timeline.finalTargetSparsity, half,
+                          100 * Double(half - beginStep) / Double(max(endStep - beginStep, 1))))
+}
 
 /*:
  ## Wrap the model

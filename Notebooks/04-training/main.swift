@@ -12,6 +12,7 @@ import Foundation
 import PruneKit
 import PruneKitCharts
 import PruneKitNotebook
+import PruneKitReport
 
 let epochs = parameter("epochs", default: 30, quick: 1)
 let batchSize = parameter("batchSize", default: 250)
@@ -25,26 +26,29 @@ let baseline = parameter("baseline", default: true, quick: false)
 /*:
  ## Data, model and schedule
 
- The same steps as notebooks 1–3, in a few lines. The trained models and logs go to a directory
- named after these parameters, where notebooks 5 and 6 look for them.
+ The same steps as notebooks 1–3, done by the experiment component that `swift run report` uses:
+ `ArticleExperiment(configuration:).prepare(logDirectory:)` loads the data, builds the CNN,
+ resolves the schedule from the fractions (begin at 20% of the steps, end at the last), and checks
+ all of it before the first training step. The trained models and logs go to a directory named
+ after these parameters, where notebooks 5 and 6 look for them.
  */
 cell("Data, model and schedule")
-var mnist = try MNIST.load()
-if subset > 0 { mnist.train = mnist.train.slice(0 ..< min(subset, mnist.train.count)) }
-let stepsPerEpoch = Sequential.stepsPerEpoch(samples: mnist.train.count, batchSize: batchSize, validationSplit: 0.2)
-let endStep = stepsPerEpoch * epochs, beginStep = endStep / 5
-let schedule = try PolynomialDecay(initialSparsity: 0, finalSparsity: finalSparsity,
-                                   beginStep: beginStep, endStep: endStep, frequency: frequency)
-var model = try Sequential.articleCNN(seed: UInt64(seed))
-model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-var pruned = try model.pruned(with: schedule)
+var configuration = ExperimentConfiguration()
+(configuration.epochs, configuration.batchSize, configuration.finalSparsity) = (epochs, batchSize, finalSparsity)
+(configuration.frequency, configuration.seed) = (frequency, UInt64(seed))
+configuration.trainingSubset = subset > 0 ? subset : nil
 let artifacts = try artifactsDirectory(key: "e\(epochs)-b\(batchSize)-s\(finalSparsity)-f\(frequency)-n\(subset)-seed\(seed)")
-print("\(mnist.train.count) training images, \(stepsPerEpoch) steps per epoch, pruning from step \(beginStep) to \(endStep)")
+let logDirectory = artifacts + "/logs"
+try? FileManager.default.removeItem(atPath: logDirectory)
+let experiment = try ArticleExperiment(configuration: configuration).prepare(logDirectory: logDirectory)
+let (stepsPerEpoch, endStep) = (experiment.stepsPerEpoch, experiment.schedule.endStep)
+print("\(experiment.data.train.count) training images, \(stepsPerEpoch) steps per epoch, pruning from step \(experiment.schedule.beginStep) to \(endStep)")
 
 /*:
  ## Watch sparsity rise
 
- `fit(verbose: false)` keeps Keras's progress lines off the page; instead a small callback prints
+ `train(.pruned, …)` runs `fit` with a `PruningSummaries` callback (sparsity, thresholds and
+ weight histograms at every step, which notebook 5 reads) and, here, a small callback that prints
  one line per epoch with the losses, the accuracies and the sparsity of each pruned kernel. The
  first epochs train the dense network; from the begin step the kernels empty out in the stairs of
  notebook 3's plot.
@@ -58,22 +62,16 @@ final class EpochLine: Callback {
                      logs.validationLoss ?? .nan, logs.validationAccuracy ?? .nan) + sparsity.joined(separator: " "))
     }
 }
-print("epoch   step     loss     acc val_loss val_acc  " + pruned.sparsityTable().rows.map { String(repeating: " ", count: max(0, 9 - $0.layer.count)) + $0.layer }.joined(separator: " "))
-let logDirectory = artifacts + "/logs"
-try? FileManager.default.removeItem(atPath: logDirectory)
-let started = Date()
-let history = try pruned.fit(mnist.train, batchSize: batchSize, epochs: epochs, validationSplit: 0.2, verbose: false,
-                             callbacks: [PruningSummaries(logDirectory: logDirectory, updateFrequency: .steps(1)), EpochLine()])
-print(String(format: "trained in %.1f s (%.0f images/s)", Date().timeIntervalSince(started), history.imagesPerSecond))
+print("epoch   step     loss     acc val_loss val_acc  " + experiment.model.sparsityTable().rows.map { String(repeating: " ", count: max(0, 9 - $0.layer.count)) + $0.layer }.joined(separator: " "))
+let pruned = try experiment.train(.pruned, logDirectory: logDirectory, callbacks: [EpochLine()])
+let history = pruned.history
+print(String(format: "trained in %.1f s (%.0f images/s)", pruned.results.trainingSeconds, history.imagesPerSecond))
 
 /*:
  ## Accuracy while pruning
 
  Validation accuracy per epoch, with the steps where the masks changed (labelled with their
- target). Each update removes a slab of small weights at once, so accuracy drops right after it —
- most sharply at the jump from 60% to 83% — and the following epochs win most of it back. The last
- update comes in the last epoch, with only a few steps left to recover, which is why the final
- accuracy sits below the best epochs.
+ target). What the updates did to accuracy in this run, computed from the history below the chart:
  */
 cell("Plot accuracy")
 var chart = LineChart(title: "Accuracy while pruning", xLabel: "Epoch", yLabel: "Accuracy")
@@ -81,10 +79,31 @@ chart.yAxis = .percent()
 chart.legendPlacement = .bottomRight
 chart.add(Series(name: "validation", points: history.epochs.map { (Double($0.epoch + 1), $0.validationAccuracy ?? .nan) }, color: .blue, markers: true))
 chart.add(Series(name: "training (with dropout)", points: history.epochs.map { (Double($0.epoch + 1), $0.accuracy) }, dashed: true, color: .blue))
-for update in schedule.timeline(through: endStep).updates where update.sparsity > 0 {
+for update in experiment.schedule.timeline(through: endStep).updates where update.sparsity > 0 {
     chart.verticalLine(x: Double(update.step) / Double(stepsPerEpoch), label: String(format: "%.0f%%", 100 * update.sparsity))
 }
 try show(chart, name: "accuracy")
+let findings = RunFindings(log: try SummaryLog(directory: logDirectory))
+var facts: [String] = []
+if let fall = findings.largestFallAtCut {
+    let updates = fall.updates.map { String(format: "step %d (to %.1f%%)", $0.step, 100 * $0.sparsity) }.joined(separator: ", ")
+    facts.append(String(format: "The largest fall from one epoch to the next, %.2f points (%.4f → %.4f), came in epoch %d, with the mask update at %@.",
+                        100 * (fall.before - fall.after), fall.before, fall.after, fall.epoch + 1, updates))
+    if let back = findings.recovery(after: fall.epoch, reference: fall.before, tolerance: 0.005) {
+        facts.append(String(format: "Validation accuracy was back within 0.5 points of %.4f by epoch %d.", fall.before, back.epoch + 1))
+    } else {
+        facts.append(String(format: "Validation accuracy never came back within 0.5 points of %.4f.", fall.before))
+    }
+} else {
+    facts.append("No epoch with a mask update that prunes was followed by a fall in validation accuracy" + (history.epochs.count < 2 ? " (with a single epoch there is no epoch-to-epoch change to measure)." : "."))
+}
+if let last = findings.cuts.last {
+    let left = findings.lastStep - last.step
+    let best = history.validationAccuracy.max() ?? .nan, final = history.validationAccuracy.last ?? .nan
+    facts.append(String(format: "The last update, at step %d, left %d step%@ to recover; the final validation accuracy is %.4f against the best epoch's %.4f.",
+                        last.step, left, left == 1 ? "" : "s", final, best))
+}
+show(markdown: facts.joined(separator: " "))
 
 /*:
  ## Keep the results
@@ -94,13 +113,12 @@ try show(chart, name: "accuracy")
  notebooks 5 and 6.
  */
 cell("Save for the next notebooks")
-try pruned.save(to: artifacts + "/pruned.prunekit", includeOptimizer: false)
+try pruned.model.save(to: artifacts + "/pruned.prunekit", includeOptimizer: false)
 if baseline {
-    var dense = model
-    let denseHistory = try dense.fit(mnist.train, batchSize: batchSize, epochs: epochs, validationSplit: 0.2, verbose: false)
-    try dense.save(to: artifacts + "/baseline.prunekit", includeOptimizer: false)
+    let dense = try experiment.train(.baseline)
+    try dense.model.save(to: artifacts + "/baseline.prunekit", includeOptimizer: false)
     print(String(format: "baseline (no pruning): validation accuracy %.4f after %d epochs",
-                 denseHistory.validationAccuracy.last ?? .nan, epochs))
+                 dense.history.validationAccuracy.last ?? .nan, epochs))
 }
 print("saved in", artifacts)
 

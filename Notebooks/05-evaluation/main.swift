@@ -10,6 +10,7 @@ import Foundation
 import PruneKit
 import PruneKitCharts
 import PruneKitNotebook
+import PruneKitReport
 
 let epochs = parameter("epochs", default: 30, quick: 1)
 let batchSize = parameter("batchSize", default: 250)
@@ -22,30 +23,26 @@ let baseline = parameter("baseline", default: true, quick: false)
 /*:
  ## The trained models
 
- When notebook 4 has run with the same parameters, its models and logs are loaded; otherwise this
- cell trains them the same way (so this notebook also stands on its own).
+ When notebook 4 has run with the same parameters, its models and logs are loaded; otherwise the
+ experiment component trains them the same way (so this notebook also stands on its own).
  */
 cell("Load or train the models")
-var mnist = try MNIST.load()
-if subset > 0 { mnist.train = mnist.train.slice(0 ..< min(subset, mnist.train.count)) }
-let stepsPerEpoch = Sequential.stepsPerEpoch(samples: mnist.train.count, batchSize: batchSize, validationSplit: 0.2)
-let endStep = stepsPerEpoch * epochs, beginStep = endStep / 5
+var configuration = ExperimentConfiguration()
+(configuration.epochs, configuration.batchSize, configuration.finalSparsity) = (epochs, batchSize, finalSparsity)
+(configuration.frequency, configuration.seed) = (frequency, UInt64(seed))
+configuration.trainingSubset = subset > 0 ? subset : nil
 let artifacts = try artifactsDirectory(key: "e\(epochs)-b\(batchSize)-s\(finalSparsity)-f\(frequency)-n\(subset)-seed\(seed)")
 let prunedPath = artifacts + "/pruned.prunekit", baselinePath = artifacts + "/baseline.prunekit", logDirectory = artifacts + "/logs"
-var model = try Sequential.articleCNN(seed: UInt64(seed))
-model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+let experiment = try ArticleExperiment(configuration: configuration).prepare(logDirectory: artifacts)
+let mnist = experiment.data
 let pruned: Sequential
 if FileManager.default.fileExists(atPath: prunedPath), (try? SummaryLog(directory: logDirectory)) != nil {
     pruned = try Sequential.load(from: prunedPath)
     print("loaded the pruned model and its logs from notebook 4")
 } else {
-    let schedule = try PolynomialDecay(initialSparsity: 0, finalSparsity: finalSparsity,
-                                       beginStep: beginStep, endStep: endStep, frequency: frequency)
-    var training = try model.pruned(with: schedule)
-    try training.fit(mnist.train, batchSize: batchSize, epochs: epochs, validationSplit: 0.2, verbose: false,
-                     callbacks: [PruningSummaries(logDirectory: logDirectory, updateFrequency: .steps(1))])
-    try training.save(to: prunedPath, includeOptimizer: false)
-    pruned = training
+    try? FileManager.default.removeItem(atPath: logDirectory)
+    pruned = try experiment.train(.pruned, logDirectory: logDirectory).model
+    try pruned.save(to: prunedPath, includeOptimizer: false)
     print("trained the pruned model (notebook 4 had not run with these parameters)")
 }
 var dense: Sequential?
@@ -53,22 +50,20 @@ if baseline {
     if FileManager.default.fileExists(atPath: baselinePath) {
         dense = try Sequential.load(from: baselinePath)
     } else {
-        var training = model
-        try training.fit(mnist.train, batchSize: batchSize, epochs: epochs, validationSplit: 0.2, verbose: false)
-        try training.save(to: baselinePath, includeOptimizer: false)
-        dense = training
+        dense = try experiment.train(.baseline).model
+        try dense!.save(to: baselinePath, includeOptimizer: false)
     }
 }
 let log = try SummaryLog(directory: logDirectory)
+let findings = RunFindings(log: log)
+let (beginStep, endStep) = (experiment.schedule.beginStep, experiment.schedule.endStep)
 
 /*:
  ## Test accuracy
 
  The article's measure: loss and accuracy on the test digits, which neither model saw while
- training. With 1,000 test images, one digit is 0.1 percentage point; a few tenths are within the
- noise of a different seed, larger gaps are the price of pruning. Part of that price here is the
- schedule: the last mask update falls in the last epoch (notebook 4), leaving the network a few
- steps to recover from it.
+ training. Below the table: how many test images one point of accuracy is, and how many steps the
+ last mask update left the network to recover.
  */
 cell("Evaluate")
 let prunedScore = try pruned.evaluate(mnist.test)
@@ -81,13 +76,20 @@ if let dense {
 }
 show(headers: ["Model", "Kernel sparsity", "Test loss", "Test accuracy"], rows: rows)
 print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", prunedScore.loss, prunedScore.accuracy))
+var accuracyFacts = [String(format: "With %@ test images, one image is %.2f percentage points.", mnist.test.count.grouped, 100 / Double(mnist.test.count))]
+if let last = findings.cuts.last {
+    accuracyFacts.append(String(format: "The last mask update came at step %d, in epoch %d of %d, leaving %d training step%@ to recover from it.",
+                                last.step, findings.epoch(ofStep: last.step) + 1, epochs, findings.lastStep - last.step,
+                                findings.lastStep - last.step == 1 ? "" : "s"))
+}
+show(markdown: accuracyFacts.joined(separator: " "))
 
 /*:
  ## Sparsity per layer
 
- `sparsityTable()` counts the zeros in every kernel. Each layer was pruned to the schedule's last
- target on its own (per-layer magnitude thresholds, as tfmot), so all four sit at the same
- sparsity, the target of the schedule's last mask update (notebook 3); biases are not counted.
+ `sparsityTable()` counts the zeros in every kernel (biases are not counted). Each layer was
+ pruned to the schedule's targets on its own (per-layer magnitude thresholds, as tfmot); how each
+ ended against the final target is computed below the table.
  */
 cell("Sparsity table")
 let table = pruned.sparsityTable()
@@ -96,14 +98,27 @@ show(headers: ["Layer", "Type", "Kernel shape", "Weights", "Non-zeros", "Sparsit
          [row.layer, row.type, row.shape.map(String.init).joined(separator: "×"), row.weights.grouped, row.nonZeros.grouped,
           String(format: "%.2f%%", 100 * row.sparsity)]
      } + [["Total", "", "", table.totalWeights.grouped, table.totalNonZeros.grouped, String(format: "%.2f%%", 100 * table.totalSparsity)]])
+let targets = findings.layerTargets
+let reached = targets.filter(\.reached).map { "`\($0.layer)`" }, short = targets.filter { !$0.reached }
+var sparsityFacts = String(format: "The last mask update asked for %.3f%% (the final target is %.3f%%). ",
+                           100 * Double(log.run.pruning?.updates.last?.sparsity ?? 0), 100 * finalSparsity)
+if short.isEmpty {
+    sparsityFacts += "All \(targets.count) pruned layers hold no more non-zero weights than the final target allows."
+} else {
+    sparsityFacts += (reached.isEmpty ? "No layer reaches the final target; " : reached.joined(separator: ", ") + " reach the final target; ")
+        + short.map { String(format: "`%@` keeps %d weight%@ more than it allows", $0.layer, $0.extraWeights, $0.extraWeights == 1 ? "" : "s") }.joined(separator: ", ")
+        + " (the last update asked for slightly less than the final target)."
+}
+show(markdown: sparsityFacts)
 
 /*:
  ## Sparsity over the steps
 
  The measured fraction of zero weights in each kernel after every training step, from the
- summaries log, over the schedule's staircase. The measured lines sit on the staircase: masks
- change only on pruning turns, and between turns the optimizer cannot revive a pruned weight
- because the masks are applied after every update.
+ summaries log, over the schedule's staircase (drawn on top). Masks change only on pruning turns,
+ and between turns the optimizer cannot revive a pruned weight because the masks are applied after
+ every update. Layers that coincide are drawn as nested bands, the first widest. How far the
+ measured lines stray from the staircase is computed below the chart.
  */
 cell("Sparsity over steps")
 var chart = LineChart(title: "Sparsity per layer at every step", xLabel: "Training step", yLabel: "Sparsity (zero weights)")
@@ -112,32 +127,42 @@ chart.legendPlacement = .bottomRight
 if let pruning = log.run.pruning {
     let staircase = [(x: 0.0, y: 0.0)] + pruning.updates.map { (x: Double($0.step), y: Double($0.sparsity)) }
         + [(x: Double(endStep), y: Double(pruning.updates.last?.sparsity ?? 0))]
-    chart.add(Series(name: "schedule target", points: staircase, style: .steps, dashed: true, color: .gray, lineWidth: 3))
-    chart.verticalLine(x: Double(pruning.beginStep), label: "begin \(pruning.beginStep)")
+    let layerNames = log.run.layers.filter(\.pruned).map(\.name)
+    for (index, name) in layerNames.enumerated() {
+        chart.add(Series(name: name, points: log.steps.map { (Double($0.step), $0.layers[index].sparsity) },
+                         color: Color.palette[index], lineWidth: 2.5 + 4 * Double(layerNames.count - 1 - index)))
+    }
+    chart.add(Series(name: "schedule target", points: staircase, style: .steps, dashed: true, color: .black, lineWidth: 1.5))
+    chart.verticalLine(x: Double(pruning.beginStep), label: "begin \(pruning.beginStep): first update, \(String(format: "%.0f%%", 100 * (pruning.updates.first?.sparsity ?? 0)))")
 }
 let layerNames = log.run.layers.filter(\.pruned).map(\.name)
-for (index, name) in layerNames.enumerated() {
-    chart.add(Series(name: name, points: log.steps.map { (Double($0.step), $0.layers[index].sparsity) },
-                     color: Color.palette[index], lineWidth: 1.5))
-}
 try show(chart, name: "sparsity-steps")
+// The largest gap between a layer's measured sparsity and the latest update's target.
+var targetAt = 0.0, largestGap = 0.0
+let updatesByStep = Dictionary(uniqueKeysWithValues: (log.run.pruning?.updates ?? []).map { ($0.step, Double($0.sparsity)) })
+for record in log.steps {
+    if let target = updatesByStep[record.step] { targetAt = target }
+    for layer in record.layers { largestGap = max(largestGap, abs(layer.sparsity - targetAt)) }
+}
+show(markdown: String(format: "Over all %@ steps, no layer's measured sparsity is more than %.3f points from the latest mask update's target.",
+                      log.steps.count.grouped, 100 * largestGap))
 
 /*:
  ## Weights before and after
 
- For each pruned kernel, the distribution of weight magnitudes |w| just before the first mask
- update that removes weights, and at the end of training. Counts are on a log scale and exact
- zeros fall in the first bar. Pruning cuts away the bulk of small weights below the final
- threshold (dashed line) and leaves a long tail of large ones, which kept training and grew.
+ For each pruned kernel, the distribution of weight magnitudes |w| of the trained weights just
+ before the first mask update that removes weights, and at the end of training, drawn as outlines.
+ Counts are on a log scale and exact zeros fall in the first bar; the dashed line is the final
+ threshold. What the histograms show, per layer, is computed below them.
  */
 cell("Weight histograms")
-let firstCut = log.run.pruning?.updates.first { $0.sparsity > 0 }?.step ?? beginStep
-let before = log.weights.last { $0.step < firstCut } ?? log.weights[0]
-let after = log.weights[log.weights.count - 1]
+let before = findings.beforeSnapshot ?? log.weights[0]
+let after = findings.finalSnapshot ?? log.weights[log.weights.count - 1]
 for name in layerNames {
     var histogram = HistogramChart(title: "\(name): weight magnitudes", xLabel: "|w|", yLabel: "Weights (log scale)")
     histogram.yAxis = .logarithmic()
-    for (snapshot, label, color) in [(before, "before pruning (step \(before.step))", Color.sky), (after, "after (step \(after.step))", .vermillion)] {
+    histogram.barOpacity = 0
+    for (snapshot, label, color) in [(before, "trained, step \(before.step)", Color.blue), (after, "final, step \(after.step)", .vermillion)] {
         guard let layer = snapshot.layers.first(where: { $0.name == name }) else { continue }
         let width = Double(layer.maxMagnitude) / Double(layer.counts.count)
         var counts = layer.counts.map(Double.init)
@@ -150,6 +175,16 @@ for name in layerNames {
     }
     try show(histogram, name: "weights-\(name)", width: 800, height: 420)
 }
+var weightFacts: [String] = []
+for layer in layerNames {
+    guard let first = before.layers.first(where: { $0.name == layer }), let last = after.layers.first(where: { $0.name == layer }) else { continue }
+    weightFacts.append(String(format: "`%@`: the largest |w| went from %.3g to %.3g", layer, first.maxMagnitude, last.maxMagnitude))
+}
+let below = findings.survivorsBelowThreshold.filter { $0.atLeast > 0 }
+show(markdown: weightFacts.joined(separator: "; ") + ". " + (below.isEmpty
+    ? "No survivor lies in a histogram bin wholly below its layer's final threshold."
+    : "At least " + below.map { "\($0.atLeast.grouped) surviving `\($0.layer)` weights" }.joined(separator: ", ")
+        + " lie below the final threshold: they survived the last mask update and shrank in the steps trained after it."))
 
 /*:
  Next, [deployment](06-deployment.md): strip the pruning wrappers, save, and measure size and speed.

@@ -14,7 +14,8 @@ public enum ChartError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .fontNotFound(let path):
-            return "\(path): font file not found (install fonts-dejavu-core, or pass another TrueType font path)"
+            return "\(path): font file not found (on Debian/Ubuntu install fonts-dejavu-core; or give another TrueType font, "
+                + "such as report --font PATH)"
         case .fontUnreadable(let path, let detail):
             return "\(path): cannot load font: \(detail)"
         case .invalidSize(let width, let height):

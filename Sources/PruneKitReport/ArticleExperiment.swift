@@ -1,9 +1,15 @@
 import Foundation
 import PruneKit
+import PruneKitCharts
 
 /// The article's experiment: the CNN trained with gradual magnitude pruning, and the same CNN
 /// trained without it as the baseline, with every figure the report shows written to a log
 /// directory (`pruned/` and `baseline/` summaries, and `results.json`).
+///
+/// One component serves `report`, `report sweep`, the notebooks and `bench`:
+/// ``prepare(logDirectory:)`` loads the data, resolves the schedule and checks everything that can
+/// be checked before the first training step; the ``PreparedExperiment`` it returns trains either
+/// model, and ``run(logDirectory:verbose:)`` does both and writes `results.json`.
 public struct ArticleExperiment: Sendable {
     /// The experiment's parameters.
     public var configuration: ExperimentConfiguration
@@ -15,64 +21,116 @@ public struct ArticleExperiment: Sendable {
         self.configuration = configuration
     }
 
-    /// Trains, evaluates and logs both models into `logDirectory`, printing progress as it goes.
+    /// Loads the data, builds the model and the schedule, and checks, before any training: the
+    /// parameters, the data against the model (image shape, classes, enough images to train,
+    /// validate and test), the schedule against the run's length (begin and end within the
+    /// steps, at least one mask update that prunes), and that `logDirectory` can be written.
     ///
-    /// - Throws: ``ReportError`` for bad data or parameters and files that cannot be written.
-    @discardableResult
-    public func run(logDirectory: String, verbose: Bool = true) throws -> ExperimentResults {
-        let mnist = try MNIST.load(fromOptional: configuration.dataPath)
-        let fitCount = configuration.fitCount(trainingImages: mnist.train.count)
-        let stepsPerEpoch = configuration.stepsPerEpoch(trainingImages: mnist.train.count)
+    /// - Throws: ``ReportError`` naming the parameter, file or directory at fault.
+    public func prepare(logDirectory: String? = nil) throws(ReportError) -> PreparedExperiment {
+        try configuration.validate()
+        var mnist: MNIST
+        do { mnist = try MNIST.load(fromOptional: configuration.dataPath) } catch {
+            throw .invalidParameter("--data \(configuration.dataPath ?? "(bundled sample)"): \(error)")
+        }
+        if let subset = configuration.trainingSubset, subset < mnist.train.count {
+            mnist.train = mnist.train.slice(0 ..< subset)
+            mnist.source += "; first \(subset.grouped) training images kept"
+        }
+        let data = mnist.train
+        guard data.imageShape == mnist.test.imageShape else {
+            throw .invalidParameter("--data: training images are \(data.imageShape) but test images \(mnist.test.imageShape)")
+        }
+        guard data.classCount >= 2, mnist.test.count > 0 else {
+            throw .invalidParameter("--data: need at least 2 classes and 1 test image, got \(data.classCount) classes and \(mnist.test.count) test images")
+        }
+        let fitCount = configuration.fitCount(trainingImages: data.count)
+        guard fitCount > 0, fitCount < data.count || configuration.validationSplit == 0 else {
+            throw .invalidParameter("\(data.count) training images leave \(fitCount) to train on and \(data.count - fitCount) to validate (validation split \(configuration.validationSplit)); use more images")
+        }
+        let stepsPerEpoch = configuration.stepsPerEpoch(trainingImages: data.count)
         let totalSteps = stepsPerEpoch * configuration.epochs
+        let schedule = try Self.checkedSchedule(configuration, totalSteps: totalSteps)
+        var model: Sequential
+        do {
+            model = try Sequential.articleCNN(inputShape: data.imageShape, classes: data.classCount, seed: configuration.seed)
+            try model.build(inputShape: data.imageShape)
+        } catch {
+            throw .invalidParameter("--data: images of shape \(data.imageShape) do not fit the article's CNN: \(error)")
+        }
+        model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+        if let logDirectory { try ReportFiles.checkWritable(directory: logDirectory) }
+        return PreparedExperiment(configuration: configuration, data: mnist, schedule: schedule, model: model,
+                                  stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps)
+    }
+
+    /// The schedule over `totalSteps`, checked against the run: it must begin before it ends,
+    /// end within the run, and prune something at one of its mask updates.
+    static func checkedSchedule(_ configuration: ExperimentConfiguration, totalSteps: Int) throws(ReportError) -> any PruningSchedule {
+        let options = "--begin \(configuration.begin) --end \(configuration.end) --frequency \(configuration.frequency)"
         let schedule: any PruningSchedule
         do { schedule = try configuration.makeSchedule(totalSteps: totalSteps) } catch {
-            throw ReportError.invalidParameter("pruning schedule over \(totalSteps) steps (--begin \(configuration.begin), --end \(configuration.end)): \(error)")
+            throw .invalidParameter("pruning schedule over \(totalSteps) steps (\(options)): \(error)")
         }
+        guard schedule.endStep <= totalSteps else {
+            throw .invalidParameter("--end \(configuration.end) is step \(schedule.endStep), after the run's last step \(totalSteps) (\(configuration.epochs) epochs of \(totalSteps / max(configuration.epochs, 1)) steps)")
+        }
+        let timeline = schedule.timeline(through: totalSteps)
+        guard configuration.finalSparsity == 0 || timeline.updates.contains(where: { $0.sparsity > 0 }) else {
+            throw .invalidParameter("no mask update between steps \(schedule.beginStep) and \(schedule.endStep) prunes anything (\(options), \(totalSteps) steps); lower --frequency or widen --begin/--end")
+        }
+        return schedule
+    }
+
+    /// Trains, evaluates and logs both models into `logDirectory`, printing progress as it goes,
+    /// and writes `results.json` there.
+    ///
+    /// - Throws: ``ReportError`` for bad data or parameters (before training) and files that cannot be written.
+    @discardableResult
+    public func run(logDirectory: String, verbose: Bool = true) throws -> ExperimentResults {
+        let experiment = try prepare(logDirectory: logDirectory)
         func say(_ line: String) { if verbose { print(line) } }
-        say("Data: \(mnist.source)")
-
-        var model = try Sequential.articleCNN(inputShape: mnist.train.imageShape, classes: mnist.train.classCount,
-                                              seed: configuration.seed)
-        model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-        say(model.summary())
-
-        say("\nPruned model: \(schedule.summary), steps \(schedule.beginStep)–\(schedule.endStep) of \(totalSteps)")
-        let pruned = try train(try model.pruned(with: schedule), on: mnist, logs: Self.path(logDirectory, "pruned"),
-                               frequency: .steps(1), verbose: verbose)
-        say(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.test.loss, pruned.test.accuracy))
-
-        var baseline: RunResults?
+        say("Data: \(experiment.data.source)")
+        say(experiment.model.summary())
+        say("\nPruned model: \(experiment.schedule.summary), steps \(experiment.schedule.beginStep)–\(experiment.schedule.endStep) of \(experiment.totalSteps)")
+        let pruned = try experiment.train(.pruned, logDirectory: Self.path(logDirectory, "pruned"), verbose: verbose)
+        say(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.results.test.loss, pruned.results.test.accuracy))
+        var baseline: TrainedModel?
         if configuration.baseline {
             say("\nBaseline (unpruned) model")
-            baseline = try train(model, on: mnist, logs: Self.path(logDirectory, "baseline"), frequency: .epoch, verbose: verbose)
-            say(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", baseline!.test.loss, baseline!.test.accuracy))
+            baseline = try experiment.train(.baseline, logDirectory: Self.path(logDirectory, "baseline"), verbose: verbose)
+            say(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", baseline!.results.test.loss, baseline!.results.test.accuracy))
         }
-
-        let results = ExperimentResults(
-            configuration: configuration, dataSource: mnist.source, trainingImages: mnist.train.count, fitImages: fitCount,
-            validationImages: mnist.train.count - fitCount, testImages: mnist.test.count, modelSummary: model.summary(),
-            stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps, beginStep: schedule.beginStep, endStep: schedule.endStep,
-            pruned: pruned, baseline: baseline, finished: ISO8601DateFormatter().string(from: Date()),
-            cores: ProcessInfo.processInfo.activeProcessorCount)
+        let results = experiment.results(pruned: pruned.results, baseline: baseline?.results)
         try ReportFiles.writeJSON(results, to: Self.path(logDirectory, Self.resultsFileName))
         return results
     }
 
-    /// Trains `model` with summaries into `logs`, then scores and measures it.
-    private func train(_ model: Sequential, on mnist: MNIST, logs: String, frequency: PruningSummaries.UpdateFrequency,
-                       verbose: Bool) throws -> RunResults {
-        var model = model
-        let started = Date()
-        let history = try model.fit(mnist.train, batchSize: configuration.batchSize, epochs: configuration.epochs,
-                                    validationSplit: configuration.validationSplit, seed: configuration.seed, verbose: verbose,
-                                    callbacks: [PruningSummaries(logDirectory: logs, updateFrequency: frequency)])
-        let seconds = Date().timeIntervalSince(started)
-        let table = model.sparsityTable()
-        if verbose, model.pruning != nil { print(table) }
-        let final = model.strippingPruning()
-        let size = try final.storageSize(encoding: .dense)
-        return RunResults(test: try final.evaluate(mnist.test), sparsity: table, fileBytes: size.fileBytes,
-                          gzipBytes: size.gzipBytes, imagesPerSecond: history.imagesPerSecond, trainingSeconds: seconds)
+    /// Runs the experiment and writes its report into `out` (replacing an existing report only
+    /// once the new one is complete). Everything checkable is checked before the first training
+    /// step, the report directory's parent included. Without `logDirectory` the logs are written
+    /// beside `out` and moved into `out/logs` with the finished report, so a report that fails to
+    /// render loses no training: the error names where the logs are.
+    ///
+    /// - Throws: ``ReportError``; ``ReportError/reportFailed(logDirectory:detail:)`` once training is done.
+    @discardableResult
+    public func writeReport(into out: String, logDirectory: String? = nil, verbose: Bool = true,
+                            fontPath: String = ChartFont.defaultPath) throws -> ExperimentResults {
+        try ReportFiles.checkWritable(directory: ((out as NSString).standardizingPath as NSString).deletingLastPathComponent)
+        do { try ChartFont.check(path: fontPath) } catch {
+            throw ReportError.invalidParameter("font: \(error)")
+        }
+        let logs = logDirectory ?? ReportFiles.pendingLogDirectory(for: out)
+        let results = try run(logDirectory: logs, verbose: verbose)
+        do {
+            let read = try ReportLogs(directory: logs)
+            try ReportFiles.replace(directory: out, adopting: logDirectory == nil ? [logs: "logs"] : [:]) { (staging) throws in
+                try ReportWriter(logs: read, logDirectory: logDirectory ?? Self.path(out, "logs"), fontPath: fontPath).write(into: staging)
+            }
+        } catch {
+            throw ReportError.reportFailed(logDirectory: logs, detail: "\(error)")
+        }
+        return results
     }
 
     static func path(_ directory: String, _ name: String) -> String {

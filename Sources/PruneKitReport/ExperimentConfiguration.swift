@@ -2,7 +2,7 @@ import PruneKit
 
 /// The parameters of the article's experiment: data, training, pruning schedule and seed.
 /// The defaults are the article's.
-public struct ExperimentConfiguration: Sendable, Equatable, Codable {
+public struct ExperimentConfiguration: Sendable, Equatable, Hashable, Codable {
     /// Which pruning schedule to use.
     public enum ScheduleKind: String, Sendable, Codable, CaseIterable {
         case polynomial, constant
@@ -10,6 +10,8 @@ public struct ExperimentConfiguration: Sendable, Equatable, Codable {
 
     /// A directory of MNIST IDX files or a Keras `mnist.npz`; `nil` for the bundled sample.
     public var dataPath: String?
+    /// Keep only the first this many training images (before the validation split); `nil` keeps all.
+    public var trainingSubset: Int?
     public var epochs = 30
     public var batchSize = 250
     /// Keras's `validation_split`: the last fraction of the training images, held out.
@@ -55,10 +57,30 @@ public struct ExperimentConfiguration: Sendable, Equatable, Codable {
         }
     }
 
+    /// Checks the parameters that need no data: counts at least 1, sparsities in [0, 1), a
+    /// validation split in [0, 1).
+    ///
+    /// - Throws: ``ReportError/invalidParameter(_:)`` naming the option and its value.
+    public func validate() throws(ReportError) {
+        for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--frequency", frequency)] where value < 1 {
+            throw .invalidParameter("\(name) must be at least 1, got \(value)")
+        }
+        if let trainingSubset, trainingSubset < 2 {
+            throw .invalidParameter("--subset must be at least 2 (some images to train on, some to validate), got \(trainingSubset)")
+        }
+        guard validationSplit >= 0, validationSplit < 1 else {
+            throw .invalidParameter("validation split must be in [0, 1), got \(validationSplit)")
+        }
+        for (name, value) in [("--initial-sparsity", initialSparsity), ("--final-sparsity", finalSparsity)] where !(value >= 0 && value < 1) {
+            throw .invalidParameter("\(name) must be in [0, 1), got \(value)")
+        }
+    }
+
     /// The command that reproduces this experiment, every parameter spelled out.
     public var command: String {
         var words = ["swift", "run", "-c", "release", "report"]
         if let dataPath { words += ["--data", dataPath] }
+        if let trainingSubset { words += ["--subset", "\(trainingSubset)"] }
         words += ["--epochs", "\(epochs)", "--batch-size", "\(batchSize)", "--schedule", schedule.rawValue]
         if schedule == .polynomial { words += ["--initial-sparsity", "\(initialSparsity)"] }
         words += ["--final-sparsity", "\(finalSparsity)", "--begin", begin.description, "--end", end.description,

@@ -26,10 +26,28 @@ struct ReportCharts {
             chart.add(Series(name: "baseline, validation", points: points(baseline) { $0[keyPath: validation] }, color: .orange))
             chart.add(Series(name: "baseline, training", points: points(baseline) { $0[keyPath: training] }, dashed: true, color: .orange))
         }
-        if let end = logs.pruned.run.pruning?.updates.last {
-            chart.verticalLine(x: Double(end.step) / Double(logs.results.stepsPerEpoch), label: "last mask update")
-        }
+        markUpdates(on: &chart)
         return chart
+    }
+
+    /// Every non-zero mask update as a vertical line at its (fractional) epoch, labelled with its
+    /// target where the label fits (the last update always; the others at least a twelfth of the
+    /// axis apart).
+    private func markUpdates(on chart: inout LineChart) {
+        let stepsPerEpoch = Double(logs.results.stepsPerEpoch)
+        let positions = RunFindings(log: logs.pruned).cuts.map { (x: Double($0.step) / stepsPerEpoch, sparsity: Double($0.sparsity)) }
+        let spacing = Double(max(logs.results.configuration.epochs, 1)) / 12
+        var labelled = Set<Int>()
+        var previous = -Double.infinity
+        for (index, position) in positions.enumerated() where position.x - previous >= spacing
+            && (index == positions.count - 1 || positions[positions.count - 1].x - position.x >= spacing) {
+            labelled.insert(index)
+            previous = position.x
+        }
+        if !positions.isEmpty { labelled.insert(positions.count - 1) }
+        for (index, position) in positions.enumerated() {
+            chart.verticalLine(x: position.x, label: labelled.contains(index) ? String(format: "%.1f%%", position.sparsity * 100) : "", color: .gray)
+        }
     }
 
     /// Measured sparsity of every pruned layer at every logged step, over the schedule's staircase.
@@ -37,16 +55,25 @@ struct ReportCharts {
         var chart = LineChart(title: "Sparsity per layer at every step", xLabel: "Training step", yLabel: "Sparsity (zero weights)")
         chart.yAxis = .percent(0 ... 1)
         chart.legendPlacement = .bottomRight
+        // Layers often coincide (each is pruned to the same target): the first is drawn widest and
+        // each later one narrower on top of it, so coinciding lines show as nested bands.
+        let names = layerNames
+        for (index, layer) in names.enumerated() {
+            chart.add(Series(name: layer, points: stepSeries { $0.layers[index].sparsity }, color: Color.palette[index % 6],
+                             lineWidth: 2.5 + 4 * Double(names.count - 1 - index)))
+        }
         if let pruning = logs.pruned.run.pruning {
             var staircase: [(x: Double, y: Double)] = [(0, 0)] + pruning.updates.map { (Double($0.step), Double($0.sparsity)) }
             staircase.append((Double(logs.results.totalSteps), staircase.last!.y))
+            // Drawn last, so the target stays visible over the layers that follow it exactly.
             chart.add(Series(name: "schedule target (mask updates)", points: staircase, style: .steps, dashed: true,
-                             color: .gray, lineWidth: 2.5))
-            chart.verticalLine(x: Double(pruning.beginStep), label: "begin \(pruning.beginStep)")
+                             color: .black, lineWidth: 1.5))
+            let beginsAtZero = pruning.updates.first.map { $0.step == pruning.beginStep && $0.sparsity == 0 } ?? false
+            chart.verticalLine(x: Double(pruning.beginStep), label: beginsAtZero ? "begin \(pruning.beginStep): first update, 0%" : "begin \(pruning.beginStep)")
+            if let cut = RunFindings(log: logs.pruned).firstCut, cut.step != pruning.beginStep {
+                chart.verticalLine(x: Double(cut.step), label: "first cut \(cut.step)")
+            }
             chart.verticalLine(x: Double(pruning.endStep), label: "end \(pruning.endStep)")
-        }
-        for (index, layer) in layerNames.enumerated() {
-            chart.add(Series(name: layer, points: stepSeries { $0.layers[index].sparsity }, color: Color.palette[index % 6]))
         }
         return chart
     }
@@ -69,42 +96,42 @@ struct ReportCharts {
         logs.pruned.steps.map { (Double($0.step), value($0)) }
     }
 
-    /// The snapshots the histograms compare: before pruning, mid-way through the schedule, and after.
+    /// The snapshots the histograms compare: the trained weights just before the first non-zero
+    /// cut, and the final weights.
     var histogramSnapshots: [WeightsRecord] {
-        let weights = logs.pruned.weights
-        guard let start = weights.first, let end = weights.last else { return [] }
-        let middle = logs.results.beginStep + (logs.results.endStep - logs.results.beginStep) / 2
-        let mid = weights.dropFirst().dropLast().min { abs($0.step - middle) < abs($1.step - middle) }
-        return [start] + (mid.map { [$0] } ?? []) + [end]
+        let findings = RunFindings(log: logs.pruned)
+        guard let before = findings.beforeSnapshot, let end = findings.finalSnapshot else { return [] }
+        return before.step == end.step ? [end] : [before, end]
     }
 
-    /// Weight-magnitude histograms of one pruned layer before, mid-way and after, exact zeros in
-    /// the first bin, log-scale counts, and the final threshold.
+    /// Weight-magnitude histograms of one pruned layer before the first cut and at the end, drawn
+    /// as outlines (so no blended colour appears that the legend lacks), exact zeros in the first
+    /// bin, log-scale counts, and the final threshold.
     func histogram(layer: String) -> HistogramChart {
         var chart = HistogramChart(title: "\(layer): weight magnitudes", xLabel: "|w|", yLabel: "Weights (log scale)")
         chart.yAxis = .logarithmic()
-        let colors: [Color] = [.sky, .orange, .vermillion]
-        for (snapshot, color) in zip(histogramSnapshots, colors) {
+        chart.barOpacity = 0
+        let snapshots = histogramSnapshots
+        let colors: [Color] = snapshots.count == 1 ? [.vermillion] : [.blue, .vermillion]
+        for (snapshot, color) in zip(snapshots, colors) {
             guard let histogram = snapshot.layers.first(where: { $0.name == layer }) else { continue }
             let bins = histogram.counts.count
             let width = Double(histogram.maxMagnitude) / Double(bins)
             var counts = histogram.counts.map(Double.init)
             counts[0] += Double(histogram.zeros)
-            chart.add(Histogram(name: "\(Self.describe(snapshot)) (\(Self.percent(Double(histogram.zeros) / Double(max(histogram.count, 1)))) zeros)",
+            chart.add(Histogram(name: "\(describe(snapshot)) (\(Self.percent(Double(histogram.zeros) / Double(max(histogram.count, 1)))) zeros)",
                                 edges: (0 ... bins).map { Double($0) * width }, counts: counts, color: color))
         }
-        if let threshold = histogramSnapshots.last?.layers.first(where: { $0.name == layer })?.threshold, threshold > 0 {
+        if let threshold = snapshots.last?.layers.first(where: { $0.name == layer })?.threshold, threshold > 0 {
             chart.verticalLine(x: Double(threshold), label: "final threshold \(Self.compact(Double(threshold)))")
         }
         return chart
     }
 
-    static func describe(_ snapshot: WeightsRecord) -> String {
-        switch snapshot.label {
-        case "start": return "before pruning"
-        case "end": return "after (step \(snapshot.step))"
-        default: return "\(snapshot.label), step \(snapshot.step)"
-        }
+    func describe(_ snapshot: WeightsRecord) -> String {
+        if snapshot.step == 0 { return "at initialisation" }
+        if snapshot == logs.pruned.weights.last { return "final, step \(snapshot.step)" }
+        return "trained, step \(snapshot.step), before the first cut"
     }
 
     static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }

@@ -6,12 +6,16 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadableLog(path: String, detail: String)
     /// A report file could not be written.
     case cannotWrite(path: String, detail: String)
+    /// Training finished but the report could not be written; the logs are kept for `report render`.
+    case reportFailed(logDirectory: String, detail: String)
 
     public var description: String {
         switch self {
         case .invalidParameter(let detail): return "invalid parameter: \(detail)"
         case .unreadableLog(let path, let detail): return "\(path): cannot read log: \(detail)"
         case .cannotWrite(let path, let detail): return "\(path): cannot write: \(detail)"
+        case .reportFailed(let logDirectory, let detail):
+            return "\(detail)\nThe training logs are kept in \(logDirectory): `swift run report render \(logDirectory) --out <dir>` writes the report without training again."
         }
     }
 }

@@ -27,13 +27,35 @@ public enum ReportFiles {
         }
     }
 
+    /// Checks that files can be created in `directory` (creating it and its parents if needed),
+    /// by creating and removing a probe file.
+    ///
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` naming `directory`.
+    public static func checkWritable(directory: String) throws(ReportError) {
+        try createDirectory(directory)
+        let probe = (directory as NSString).appendingPathComponent(".prunekit-write-check-\(getpid())")
+        try write([], to: probe)
+        try? FileManager.default.removeItem(atPath: probe)
+    }
+
+    /// Where `report` trains when no `--logdir` is given: a sibling of the report directory, so that
+    /// the logs survive a report that fails to render; they move into `<directory>/logs` once the
+    /// report is complete.
+    public static func pendingLogDirectory(for directory: String) -> String {
+        let parent = (directory as NSString).deletingLastPathComponent
+        let name = (directory as NSString).lastPathComponent
+        return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).logs-\(getpid())")
+    }
+
     /// Fills a new sibling of `directory` through `fill`, then puts it in `directory`'s place, so
     /// an existing directory is only replaced by a complete one; if `fill` fails, the new one is
     /// removed and the old one stays. Entries of the old directory that `keep` names (the training
-    /// logs) are moved into the new one first.
+    /// logs) are moved into the new one first. Once `fill` has succeeded, each `adopting` path
+    /// (key) is moved into the new directory under its name (value), so what it holds is never
+    /// removed with a failed report.
     ///
     /// - Throws: what `fill` throws, or ``ReportError/cannotWrite(path:detail:)`` naming `directory`.
-    public static func replace(directory: String, keeping keep: Set<String> = [],
+    public static func replace(directory: String, keeping keep: Set<String> = [], adopting: [String: String] = [:],
                                fill: (String) throws -> Void) throws {
         let manager = FileManager.default
         let parent = (directory as NSString).deletingLastPathComponent
@@ -49,6 +71,9 @@ public enum ReportFiles {
         }
         let retired = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).old-\(getpid())")
         do {
+            for (source, name) in adopting {
+                try manager.moveItem(atPath: source, toPath: (staging as NSString).appendingPathComponent(name))
+            }
             if manager.fileExists(atPath: directory) {
                 for entry in keep where manager.fileExists(atPath: (directory as NSString).appendingPathComponent(entry))
                     && !manager.fileExists(atPath: (staging as NSString).appendingPathComponent(entry)) {

@@ -1,6 +1,6 @@
 /// A training step given either as a fraction of all training steps (written with a decimal point:
 /// `0.2`, `1.0`) or as a step number (`78`), as `report --begin`/`--end` take it.
-public enum StepPosition: Sendable, Equatable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public enum StepPosition: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
     case fraction(Double)
     case step(Int)
 

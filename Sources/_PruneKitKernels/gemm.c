@@ -19,7 +19,7 @@
  * the selected implementation — never on M, N, MC, NC or how a caller splits rows or columns.
  *
  * Packing buffers live in a per-thread workspace, so concurrent calls from several threads are
- * safe. The only shared mutable state is the dispatch choice.
+ * safe. The only shared mutable state is the dispatch choice (detected, or set by pk_sgemm_select).
  */
 #include "PruneKitKernels.h"
 #include "gemm_internal.h"
@@ -27,30 +27,53 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* MARK: - Dispatch */
 
 static _Atomic(const pk_gemm_kernel *) detectedKernel; /* resolved lazily; idempotent */
-static atomic_int forcePortable;
+static _Atomic(const pk_gemm_kernel *) selectedKernel; /* set by pk_sgemm_select; NULL: detected */
+
+/* Every kernel compiled for this architecture, best first. */
+static const pk_gemm_kernel *const kernels[] = {
+#if defined(__x86_64__)
+    &pk_gemm_kernel_avx512,
+#endif
+#if defined(__x86_64__) || defined(__i386__)
+    &pk_gemm_kernel_avx2,
+#endif
+#if defined(__aarch64__)
+    &pk_gemm_kernel_neon,
+#endif
+    &pk_gemm_kernel_portable,
+};
+enum { kernelCount = sizeof kernels / sizeof kernels[0] };
+
+/* Whether this CPU can run `kernel`. */
+static int cpuRuns(const pk_gemm_kernel *kernel) {
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    __builtin_cpu_init();
+#if defined(__x86_64__)
+    if (kernel == &pk_gemm_kernel_avx512) return __builtin_cpu_supports("avx512f");
+#endif
+    if (kernel == &pk_gemm_kernel_avx2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    (void)kernel;
+    return 1; /* portable; NEON is mandatory on AArch64 */
+}
 
 static const pk_gemm_kernel *detectKernel(void) {
-#if defined(__aarch64__)
-    return &pk_gemm_kernel_neon; /* Advanced SIMD is mandatory on AArch64. */
-#elif (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return &pk_gemm_kernel_avx2;
+    for (int i = 0; i < kernelCount; i++)
+        if (cpuRuns(kernels[i])) return kernels[i];
     return &pk_gemm_kernel_portable;
-#else
-    return &pk_gemm_kernel_portable;
-#endif
 }
 
 /* Racing first calls may both detect; they store the same pointer, so that is harmless. */
-static const pk_gemm_kernel *activeKernel(void) {
-    if (atomic_load_explicit(&forcePortable, memory_order_relaxed))
-        return &pk_gemm_kernel_portable;
-    const pk_gemm_kernel *kernel = atomic_load_explicit(&detectedKernel, memory_order_acquire);
+const pk_gemm_kernel *pk_gemm_active(void) {
+    const pk_gemm_kernel *kernel = atomic_load_explicit(&selectedKernel, memory_order_acquire);
+    if (kernel != NULL) return kernel;
+    kernel = atomic_load_explicit(&detectedKernel, memory_order_acquire);
     if (kernel == NULL) {
         kernel = detectKernel();
         atomic_store_explicit(&detectedKernel, kernel, memory_order_release);
@@ -58,11 +81,34 @@ static const pk_gemm_kernel *activeKernel(void) {
     return kernel;
 }
 
-void pk_force_portable(int enabled) {
-    atomic_store_explicit(&forcePortable, enabled != 0, memory_order_relaxed);
+static const pk_gemm_kernel *kernelNamed(const char *name) {
+    for (int i = 0; i < kernelCount; i++)
+        if (strcmp(kernels[i]->name, name) == 0) return kernels[i];
+    return NULL;
 }
 
-const char *pk_sgemm_implementation(void) { return activeKernel()->name; }
+int pk_sgemm_supports(const char *name) {
+    const pk_gemm_kernel *kernel = name == NULL ? NULL : kernelNamed(name);
+    return kernel != NULL && cpuRuns(kernel);
+}
+
+int pk_sgemm_select(const char *name) {
+    if (name == NULL) {
+        atomic_store_explicit(&selectedKernel, NULL, memory_order_release);
+        return 0;
+    }
+    static const char *const knownNames[] = {"avx512", "avx2+fma", "neon", "portable"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof knownNames / sizeof knownNames[0]; i++)
+        known |= strcmp(knownNames[i], name) == 0;
+    if (!known) return -1;
+    const pk_gemm_kernel *kernel = kernelNamed(name);
+    if (kernel == NULL || !cpuRuns(kernel)) return -2; /* not built for this architecture, or not this CPU */
+    atomic_store_explicit(&selectedKernel, kernel, memory_order_release);
+    return 0;
+}
+
+const char *pk_sgemm_implementation(void) { return pk_gemm_active()->name; }
 
 /* MARK: - Per-thread workspace */
 
@@ -154,7 +200,7 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
         if (!accumulate) zeroMatrix(M, N, C, ldc);
         return;
     }
-    const pk_gemm_kernel *g = activeKernel();
+    const pk_gemm_kernel *g = pk_gemm_active();
 
     /* K blocks: a function of K and the kernel only (see the contract above). */
     const ptrdiff_t kBlocks = (K + g->kc - 1) / g->kc;

@@ -1,6 +1,7 @@
 /*
  * Internal interface between the GEMM driver (gemm.c), the packing routines (gemm_pack.c) and
- * the instruction-set-specific micro-kernels (gemm_avx2.c, gemm_neon.c, gemm_portable.c).
+ * the instruction-set-specific micro-kernels (gemm_avx512.c, gemm_avx2.c, gemm_neon.c,
+ * gemm_portable.c), and the sparse kernels that share the dense kernels' K blocking.
  * Not part of the public API; only include/PruneKitKernels.h is.
  */
 #ifndef PK_GEMM_INTERNAL_H
@@ -15,7 +16,7 @@
 #endif
 
 /* Largest register tile any micro-kernel uses; sizes the driver's edge-tile scratch buffer. */
-enum { PK_MR_MAX = 8, PK_NR_MAX = 16 };
+enum { PK_MR_MAX = 8, PK_NR_MAX = 32 };
 
 /*
  * A micro-kernel computes one MR×NR tile of C from packed panels:
@@ -50,9 +51,15 @@ PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_portable;
 #if defined(__x86_64__) || defined(__i386__)
 PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_avx2;
 #endif
+#if defined(__x86_64__)
+PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_avx512;
+#endif
 #if defined(__aarch64__)
 PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_neon;
 #endif
+
+/* The kernel pk_sgemm uses now: the one pk_sgemm_select chose, else the best the CPU runs. */
+PK_HIDDEN const pk_gemm_kernel *pk_gemm_active(void);
 
 /*
  * Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into consecutive mr-row panels

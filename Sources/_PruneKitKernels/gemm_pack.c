@@ -82,6 +82,7 @@ static void packAny(int transpose, const float *src, ptrdiff_t ld, ptrdiff_t kc,
     case 8: packPanels(transpose, src, ld, kc, count, 8, dst); break;
     case 12: packPanels(transpose, src, ld, kc, count, 12, dst); break;
     case 16: packPanels(transpose, src, ld, kc, count, 16, dst); break;
+    case 32: packPanels(transpose, src, ld, kc, count, 32, dst); break;
     default: packPanels(transpose, src, ld, kc, count, r, dst); break;
     }
 }

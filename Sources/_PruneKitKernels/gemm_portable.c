@@ -1,7 +1,8 @@
 /*
  * Portable micro-kernel in plain C11: a 6×8 register tile written with constant trip counts so
  * the compiler fully unrolls it and auto-vectorises it for the baseline ISA (SSE2 on x86-64,
- * Advanced SIMD on AArch64). Used when no SIMD kernel is available or pk_force_portable(1) is set.
+ * Advanced SIMD on AArch64). Used when no SIMD kernel is available, or when
+ * pk_sgemm_select("portable") forces it.
  * The tile shape matters to clang's SLP vectoriser at -O2 (SwiftPM's release level): 6×8 becomes
  * 12 row vectors of accumulators, whereas a 4×8 tile was vectorised down the columns with
  * shuffles in every iteration and ran 4× slower.

@@ -47,17 +47,12 @@ struct NotebookCommand: ParsableCommand {
 
     func validate() throws {
         guard all != !notebooks.isEmpty else { throw ValidationError("Name notebooks or pass --all (not both).") }
-        for assignment in assignments where Self.split(assignment) == nil {
+        for assignment in assignments where ParameterAssignment.parse(assignment) == nil {
             throw ValidationError("--set expects name=value, got '\(assignment)'.")
         }
         if let configuration, !["debug", "release"].contains(configuration) {
             throw ValidationError("--configuration is debug or release.")
         }
-    }
-
-    static func split(_ assignment: String) -> (name: String, value: String)? {
-        guard let equals = assignment.firstIndex(of: "="), equals > assignment.startIndex else { return nil }
-        return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
     }
 
     func run() throws {
@@ -69,83 +64,46 @@ struct NotebookCommand: ParsableCommand {
             return entry
         }
         guard !chosen.isEmpty else { throw ValidationError("No notebooks under \(packagePath)/Notebooks.") }
-        let overrides = assignments.compactMap(Self.split)
-        let outputDirectory = output ?? (quick || !overrides.isEmpty
-            ? (NSTemporaryDirectory() as NSString).appendingPathComponent("prunekit-notebooks/pages")
-            : (packagePath as NSString).appendingPathComponent("Reports/notebooks"))
+        if check { return try checkPages(chosen, in: output ?? NotebookWeaver.committedPages(packagePath: packagePath)) }
 
-        if check { return try checkPages(chosen, in: output ?? (packagePath as NSString).appendingPathComponent("Reports/notebooks")) }
-
-        let build = BuildLocation(scratchPath: scratchPath, configuration: configuration)
-        if !noBuild { try build.build(products: chosen.count == 1 ? [chosen[0].product] : [], packagePath: packagePath) }
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-
-        var failures: [String] = []
-        let started = Date()
-        for entry in chosen {
-            let sourceURL = URL(fileURLWithPath: packagePath).appendingPathComponent(entry.sourcePath)
-            let text = try String(contentsOf: sourceURL, encoding: .utf8)
-            let source = NotebookSource(text: text)
-            let runner = NotebookRunner(
-                executable: build.binPath + "/" + entry.product, workingDirectory: packagePath,
-                filesDirectory: (outputDirectory as NSString).appendingPathComponent("\(entry.name)_files"),
-                overrides: overrides, quick: quick)
-            log("▶ \(entry.name)")
-            let run = runner.run(source: source) { event in
-                if case .cell(_, let title) = event { log("  · \(title)") }
-            }
-            let pagePath = (outputDirectory as NSString).appendingPathComponent("\(entry.name).md")
-            let page = NotebookPage.render(name: entry.name, sourcePath: entry.sourcePath,
-                                           sourceLink: Self.relativePath(from: outputDirectory, to: sourceURL.path),
-                                           sourceText: text, run: run)
-            try Data(page.utf8).write(to: URL(fileURLWithPath: pagePath), options: .atomic)
-            Self.removeEmptyDirectory(runner.filesDirectory)
-            if run.failed {
-                failures.append(entry.name)
-                let detail = ([run.failedCell.map { "the notebook \(run.terminationDescription) in cell “\(source.cells[$0].title)”" }].compactMap { $0 } + run.problems)
-                log("✗ \(entry.name): \(detail.joined(separator: "; ")) (\(String(format: "%.1f", run.seconds)) s) → \(pagePath)")
-            } else {
-                log("✓ \(entry.name): \(String(format: "%.1f", run.seconds)) s → \(pagePath)")
+        let overrides = assignments.compactMap(ParameterAssignment.parse)
+        let build = NotebookBuild(executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0],
+                                  scratchPath: scratchPath, configuration: configuration)
+        if !noBuild {
+            do { try build.build(products: chosen.count == 1 ? [chosen[0].product] : [], packagePath: packagePath, log: log) } catch {
+                log("\(error)")
+                throw ExitCode(1)
             }
         }
-        log(String(format: "%d notebook(s) in %.1f s, %d failed", chosen.count, Date().timeIntervalSince(started), failures.count))
-        if !failures.isEmpty { throw ExitCode(1) }
+        let weaver = NotebookWeaver(
+            packagePath: packagePath, executableDirectory: build.binPath,
+            outputDirectory: output ?? NotebookWeaver.defaultOutputDirectory(packagePath: packagePath, quick: quick,
+                                                                             overridden: !overrides.isEmpty),
+            overrides: overrides, quick: quick)
+        var failures = 0
+        let started = Date()
+        for entry in chosen {
+            log("▶ \(entry.name)")
+            let outcome = try weaver.weave(entry) { log("  · \($0)") }
+            log(outcome.summary)
+            if outcome.failed { failures += 1 }
+        }
+        log(String(format: "%d notebook(s) in %.1f s, %d failed", chosen.count, Date().timeIntervalSince(started), failures))
+        if failures > 0 { throw ExitCode(1) }
     }
 
     private func checkPages(_ entries: [NotebookCatalog.Entry], in directory: String) throws {
-        var stale = 0
-        for entry in entries {
-            let text = try String(contentsOfFile: (packagePath as NSString).appendingPathComponent(entry.sourcePath), encoding: .utf8)
-            let page = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("\(entry.name).md"), encoding: .utf8)
-            if let reason = NotebookPage.staleness(page: page, sourceText: text) {
-                stale += 1
-                log("✗ \(entry.name): \(reason)")
-            } else {
-                log("✓ \(entry.name): up to date")
-            }
-        }
+        let pages = NotebookWeaver.stalePages(entries, packagePath: packagePath, in: directory)
+        for (entry, problem) in pages { log(problem.map { "✗ \(entry.name): \($0)" } ?? "✓ \(entry.name): up to date") }
+        let stale = pages.filter { $0.problem != nil }.count
         if stale > 0 {
             log("\(stale) page(s) out of date: run `swift run -c release notebook --all` and commit Reports/notebooks.")
             throw ExitCode(1)
         }
     }
-
-    /// `to` relative to directory `from` (both absolute or both relative to the same root).
-    static func relativePath(from directory: String, to file: String) -> String {
-        let base = URL(fileURLWithPath: directory).standardizedFileURL.pathComponents
-        let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
-        let common = zip(base, target).prefix { $0 == $1 }.count
-        return (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
-    }
-
-    static func removeEmptyDirectory(_ path: String) {
-        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), contents.isEmpty {
-            try? FileManager.default.removeItem(atPath: path)
-        }
-    }
 }
 
 /// Progress on standard error, so standard output stays free.
-func log(_ line: String) {
+@Sendable func log(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }

@@ -6,6 +6,9 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A directory with the four MNIST IDX files (raw or .gz), or Keras's mnist.npz. Default: the bundled sample.", valueName: "dir"))
     var data: String?
 
+    @Option(help: ArgumentHelp("Keep only the first n training images (before the validation split). Default: all.", valueName: "n"))
+    var subset: Int?
+
     @Option(help: "Passes over the training data.")
     var epochs = 30
 
@@ -37,17 +40,13 @@ struct ExperimentOptions: ParsableArguments {
     var noBaseline = false
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        guard frequency >= 1 else { throw ValidationError("--frequency must be at least 1, got \(frequency)") }
-        for (name, value) in [("--initial-sparsity", initialSparsity), ("--final-sparsity", finalSparsity)] {
-            guard value >= 0, value < 1 else { throw ValidationError("\(name) must be in [0, 1), got \(value)") }
-        }
+        do { try configuration().validate() } catch { throw ValidationError(error.description) }
     }
 
-    func configuration() throws -> ExperimentConfiguration {
+    func configuration() -> ExperimentConfiguration {
         var configuration = ExperimentConfiguration()
         configuration.dataPath = data
+        configuration.trainingSubset = subset
         configuration.epochs = epochs
         configuration.batchSize = batchSize
         configuration.schedule = schedule

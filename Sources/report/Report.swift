@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PruneKit
+import PruneKitCharts
 import PruneKitReport
 
 /// `swift run report`: the article's experiment as a Markdown report with PNG charts.
@@ -16,7 +17,7 @@ struct Report: ParsableCommand {
         updated every 100 steps, as the article does; trains the same model unpruned as the baseline; \
         and writes Reports/<run>/report.md with its charts.
         """,
-        subcommands: [Run.self, Render.self],
+        subcommands: [Run.self, Render.self, Sweep.self],
         defaultSubcommand: Run.self)
 }
 
@@ -33,20 +34,14 @@ extension Report {
         @Option(help: ArgumentHelp("Where the training logs go (JSON Lines and TensorBoard). Default: <out>/logs.", valueName: "dir"))
         var logdir: String?
 
+        @OptionGroup var font: FontOption
+
         func run() throws {
             let configuration = try options.configuration()
             let out = self.out ?? "Reports/\(Self.runName(dataPath: configuration.dataPath))"
-            var results: ExperimentResults?
-            try ReportFiles.replace(directory: out) { (staging) throws in
-                let logDirectory = logdir ?? (staging as NSString).appendingPathComponent("logs")
-                results = try ArticleExperiment(configuration: configuration).run(logDirectory: logDirectory)
-                let logs = try ReportLogs(directory: logDirectory)
-                try ReportWriter(logs: logs, logDirectory: logdir ?? (out as NSString).appendingPathComponent("logs")).write(into: staging)
-            }
+            let results = try ArticleExperiment(configuration: configuration).writeReport(into: out, logDirectory: logdir, fontPath: font.path)
             print("\nReport: \((out as NSString).appendingPathComponent("report.md"))")
-            if let pruned = results?.pruned {
-                print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.test.loss, pruned.test.accuracy))
-            }
+            print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", results.pruned.test.loss, results.pruned.test.accuracy))
         }
 
         /// `mnist-sample` for the bundled sample, else the data directory's (or npz file's) name.
@@ -67,6 +62,8 @@ extension Report {
         @Option(help: ArgumentHelp("The report directory. Default: the directory holding <logdir>.", valueName: "dir"))
         var out: String?
 
+        @OptionGroup var font: FontOption
+
         func run() throws {
             let logs = try ReportLogs(directory: logdir)
             let standardized = (logdir as NSString).standardizingPath
@@ -75,7 +72,7 @@ extension Report {
             // Logs kept inside the report directory move into the new one.
             let inside = (standardized as NSString).deletingLastPathComponent == outStandardized
             try ReportFiles.replace(directory: out, keeping: inside ? [(standardized as NSString).lastPathComponent] : []) { (staging) throws in
-                try ReportWriter(logs: logs, logDirectory: logdir).write(into: staging)
+                try ReportWriter(logs: logs, logDirectory: logdir, fontPath: font.path).write(into: staging)
             }
             print("Report: \((out as NSString).appendingPathComponent("report.md"))")
             print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", logs.results.pruned.test.loss, logs.results.pruned.test.accuracy))

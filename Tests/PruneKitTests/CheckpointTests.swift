@@ -154,16 +154,19 @@ private struct NeverPrune: PruningSchedule {
         #expect(loadedUnbuilt.summary() == unbuilt.summary())
 
         let schedule = try ConstantSparsity(targetSparsity: 0.5, beginStep: 0, endStep: 10, frequency: 2)
-        let policy = PruningPolicy(schedule: schedule, layerNames: ["dense"],
-                                   blockSparsity: try BlockSparsity(rows: 2, columns: 2, pooling: .maximum),
-                                   nmSparsity: try NMSparsity(m: 1, n: 3), scope: .global)
-        try builtSmallCNN().pruned(policy).save(to: dir.path("policy.prunekit"))
-        let loaded = try #require(try Sequential.load(from: dir.path("policy.prunekit")).pruning?.policy)
-        #expect(loaded.schedule as? ConstantSparsity == schedule)
-        #expect(loaded.layerNames == ["dense"])
-        #expect(loaded.blockSparsity == policy.blockSparsity)
-        #expect(loaded.nmSparsity == policy.nmSparsity)
-        #expect(loaded.scope == .global)
+        let policies = [try PruningPolicy(schedule: schedule, layerNames: ["dense"],
+                                          blockSparsity: try BlockSparsity(rows: 2, columns: 2, pooling: .maximum)),
+                        try PruningPolicy(schedule: schedule, nmSparsity: try NMSparsity(m: 1, n: 3)),
+                        try PruningPolicy(schedule: schedule, scope: .global)]
+        for policy in policies {
+            try builtSmallCNN().pruned(policy).save(to: dir.path("policy.prunekit"))
+            let loaded = try #require(try Sequential.load(from: dir.path("policy.prunekit")).pruning?.policy)
+            #expect(loaded.schedule as? ConstantSparsity == schedule)
+            #expect(loaded.layerNames == policy.layerNames)
+            #expect(loaded.blockSparsity == policy.blockSparsity)
+            #expect(loaded.nmSparsity == policy.nmSparsity)
+            #expect(loaded.scope == policy.scope)
+        }
     }
 
     @Test func resumingFromAModelCheckpointMatchesAnUninterruptedRun() throws {

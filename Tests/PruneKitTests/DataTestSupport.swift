@@ -46,3 +46,38 @@ func expectDataError(_ expected: DataError, naming file: String,
     #expect(error?.description.contains(file) == true, "\(String(describing: error)) should name \(file)",
             sourceLocation: sourceLocation)
 }
+
+/// Bytes in memory read as a ``ByteSource``, counting how far they were read.
+struct MemoryBytes: ByteSource {
+    let bytes: [UInt8]
+    /// Whether the source tells its size up front, as a raw file does; a stream does not.
+    var reportsSize = false
+    /// How many bytes have been read.
+    private(set) var position = 0
+
+    init(_ bytes: [UInt8], reportsSize: Bool = false) {
+        self.bytes = bytes
+        self.reportsSize = reportsSize
+    }
+
+    var exactSize: Int? { reportsSize ? bytes.count : nil }
+    var maximumSize: Int { reportsSize ? bytes.count : .max }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(DataError) -> Int {
+        let count = min(buffer.count, bytes.count - position)
+        bytes[position ..< position + count].withUnsafeBytes { buffer.copyMemory(from: $0) }
+        position += count
+        return count
+    }
+}
+
+/// The whole decompressed contents of a gzip stream held in memory.
+func gunzip(_ bytes: [UInt8], file: String) throws(DataError) -> [UInt8] {
+    var inflater = try GzipInflater(MemoryBytes(bytes, reportsSize: true), file: file)
+    var output: [UInt8] = []
+    while true {
+        let chunk = try inflater.read(count: 1 << 16)
+        output += chunk
+        if chunk.count < 1 << 16 { return output }
+    }
+}

@@ -4,15 +4,26 @@ import _PruneKitKernels
 
 /// Tests for `pk_sgemm` (Sources/_PruneKitKernels): accuracy against a double-precision
 /// reference for every transpose combination, the K = 0 contract, and bit-identical results
-/// when a caller splits the rows or columns of C into separate calls. Each test runs on the
-/// dispatched kernel and then on the forced-portable one; the suite is serialized because
-/// `pk_force_portable` is process-wide.
+/// when a caller splits the rows or columns of C into separate calls. Each test runs on every
+/// implementation this CPU can run (`pk_sgemm_select`); the per-path contract tests of paths the
+/// CPU lacks are reported as skipped. The suite is serialized because the selection is process-wide.
 @Suite(.serialized) struct GEMMTests {
     @Test func implementationNames() {
-        #expect(["avx2+fma", "neon", "portable"].contains(String(cString: pk_sgemm_implementation())))
-        withPath(portable: true) {
-            #expect(String(cString: pk_sgemm_implementation()) == "portable")
+        #expect(gemmPaths.contains(String(cString: pk_sgemm_implementation())))
+        #expect(pk_sgemm_supports("portable") == 1)
+        #expect(pk_sgemm_select("no-such-path") == -1)
+        for path in gemmPaths {
+            withPath(path) {
+                #expect(String(cString: pk_sgemm_implementation()) == path)
+            }
         }
+        for path in gemmPaths where pk_sgemm_supports(path) == 0 {
+            let before = String(cString: pk_sgemm_implementation())
+            #expect(pk_sgemm_select(path) == -2)
+            #expect(String(cString: pk_sgemm_implementation()) == before)
+        }
+        // Dispatch picks the first path of the list the CPU runs.
+        #expect(String(cString: pk_sgemm_implementation()) == gemmPaths.first { pk_sgemm_supports($0) == 1 })
     }
 
     @Test func exhaustiveSmallSizes() {
@@ -107,24 +118,34 @@ import _PruneKitKernels
         }
     }
 
-    /// The SIMD kernels (AVX2+FMA and NEON, both with KC = 320; the AVX2 one is inline assembly)
-    /// compute each element as fused multiply-adds in ascending k within each K block, the blocks
-    /// added to C in order: checked bit for bit against that contract written out in Swift
-    /// (`addingProduct` is a fused multiply-add). The portable kernel leaves contraction to the
-    /// compiler, so it is only checked against the tolerance above.
-    @Test func simdKernelsFollowTheSummationContractExactly() {
-        let name = String(cString: pk_sgemm_implementation())
-        guard name == "avx2+fma" || name == "neon" else { return }
+    /// The SIMD kernels (AVX-512, AVX2+FMA and NEON, all with KC = 320; the x86 ones are inline
+    /// assembly) compute each element as fused multiply-adds in ascending k within each K block,
+    /// the blocks added to C in order: checked bit for bit against that contract written out in
+    /// Swift (`addingProduct` is a fused multiply-add), which makes the paths agree bit for bit.
+    /// The portable kernel leaves contraction to the compiler, so it is only checked against the
+    /// tolerance above.
+    @Test(.enabled(if: pk_sgemm_supports("avx512") == 1, "this CPU has no AVX-512F"))
+    func avx512FollowsTheSummationContractExactly() { checkSummationContract(path: "avx512") }
+
+    @Test(.enabled(if: pk_sgemm_supports("avx2+fma") == 1, "this CPU has no AVX2 with FMA"))
+    func avx2FollowsTheSummationContractExactly() { checkSummationContract(path: "avx2+fma") }
+
+    @Test(.enabled(if: pk_sgemm_supports("neon") == 1, "not an AArch64 build"))
+    func neonFollowsTheSummationContractExactly() { checkSummationContract(path: "neon") }
+
+    private func checkSummationContract(path: String) {
         var rng = LCG(seed: 7)
-        let shapes = [(1, 1, 1), (7, 9, 8), (6, 16, 9), (13, 33, 321), (9, 17, 1001), (25, 40, 7), (8, 12, 640),
-                      (250, 19, 37)]
-        for (transA, transB) in transposeCombinations {
-            for (m, n, k) in shapes {
-                let p = Problem(transA, transB, m, n, k, padding: 1, rng: &rng)
-                for accumulate in [false, true] {
-                    #expect(bitDifferences(p.product(accumulate: accumulate),
-                                           p.fusedReference(accumulate: accumulate, kc: 320)) == 0,
-                            "\(p) accumulate=\(accumulate)")
+        let shapes = [(1, 1, 1), (7, 9, 8), (6, 16, 9), (8, 32, 10), (13, 33, 321), (9, 17, 1001), (25, 40, 7),
+                      (8, 12, 640), (17, 65, 333), (250, 19, 37)]
+        withPath(path) {
+            for (transA, transB) in transposeCombinations {
+                for (m, n, k) in shapes {
+                    let p = Problem(transA, transB, m, n, k, padding: 1, rng: &rng)
+                    for accumulate in [false, true] {
+                        #expect(bitDifferences(p.product(accumulate: accumulate),
+                                               p.fusedReference(accumulate: accumulate, kc: 320)) == 0,
+                                "\(path) \(p) accumulate=\(accumulate)")
+                    }
                 }
             }
         }
@@ -160,16 +181,19 @@ import _PruneKitKernels
 
 private let transposeCombinations = [(false, false), (true, false), (false, true), (true, true)]
 
-/// Runs `body` with the portable kernel forced on or off, restoring CPU dispatch afterwards.
-private func withPath(portable: Bool, _ body: () -> Void) {
-    pk_force_portable(portable ? 1 : 0)
-    defer { pk_force_portable(0) }
+/// Every implementation name `pk_sgemm_select` knows, in dispatch order.
+private let gemmPaths = ["avx512", "avx2+fma", "neon", "portable"]
+
+/// Runs `body` with implementation `path` selected, restoring CPU dispatch afterwards.
+private func withPath(_ path: String, _ body: () -> Void) {
+    guard pk_sgemm_select(path) == 0 else { return }
+    defer { _ = pk_sgemm_select(nil) }
     body()
 }
 
-/// Runs `body` on the CPU-dispatched kernel, then on the forced-portable one.
+/// Runs `body` on every implementation this CPU can run.
 private func forEachPath(_ body: () -> Void) {
-    for portable in [false, true] { withPath(portable: portable, body) }
+    for path in gemmPaths where pk_sgemm_supports(path) == 1 { withPath(path, body) }
 }
 
 /// Number of positions (padding included) whose bit patterns differ.

@@ -31,7 +31,7 @@ import Testing
         let model = try magnitudePruned(try Sequential.articleCNN(seed: 7), sparsity: 0.875)
         let quantized = try model.quantizedToInt8()
         for (index, kernel) in try model.int8Kernels() {
-            let original = model.kernel(of: index), restored = quantized.kernel(of: index)
+            let original = try #require(model.kernel(of: index)), restored = try #require(quantized.kernel(of: index))
             let channels = kernel.scales.count
             #expect(channels == original.shape.last)
             for i in original.scalars.indices {

@@ -39,7 +39,7 @@ import Testing
         }
         let last = try #require(log.steps.last)
         #expect(last.layers.map(\.targetSparsity) == [0.5, 0.5])
-        #expect(last.layers.map(\.sparsity) == model.pruning!.layers.map { model.kernel(of: $0.layerIndex).zeroFraction })
+        #expect(last.layers.map(\.sparsity) == model.pruning!.layers.map { model.kernel(of: $0.layerIndex)?.zeroFraction })
 
         #expect(log.epochs.map(\.epoch) == [0, 1, 2])
         #expect(log.epochs.allSatisfy { $0.validationLoss != nil })

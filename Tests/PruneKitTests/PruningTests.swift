@@ -21,9 +21,9 @@ import Testing
         // Block sparsity needs rank-2 kernels: the conv kernel is rank 4.
         let blocks = try BlockSparsity(rows: 1, columns: 4)
         #expect(throws: PruningError.blockSparsityNeedsRank2(shape: [3, 3, 1, 4])) {
-            try model.pruned(PruningPolicy(schedule: schedule, blockSparsity: blocks))
+            try model.pruned(try PruningPolicy(schedule: schedule, blockSparsity: blocks))
         }
-        let onlyDense = try model.pruned(PruningPolicy(schedule: schedule, layerNames: ["dense"], blockSparsity: blocks))
+        let onlyDense = try model.pruned(try PruningPolicy(schedule: schedule, layerNames: ["dense"], blockSparsity: blocks))
         #expect(onlyDense.pruning?.layers.map(\.name) == ["dense"])
         #expect(try model.pruned(with: schedule).pruning?.layers.map(\.name) == ["conv2d", "dense"])
     }
@@ -34,7 +34,7 @@ import Testing
         func batchEnd(_ state: inout TrainingState) {
             let pruning = state.model.pruning!
             let leaks = pruning.layers.reduce(0) { count, layer in
-                let kernel = state.model.kernel(of: layer.layerIndex).scalars
+                let kernel = state.model.kernel(of: layer.layerIndex)?.scalars ?? []
                 return count + zip(kernel, layer.mask.scalars).filter { $1 == 0 && $0 != 0 }.count
             }
             records.append((pruning.step, leaks, pruning.layers.map(\.maskSparsity)))
@@ -67,7 +67,7 @@ import Testing
 
     @Test func globalScopeSharesOneThreshold() throws {
         let schedule = try ConstantSparsity(targetSparsity: 0.6, beginStep: 1, frequency: 1)
-        var model = try builtModel().pruned(PruningPolicy(schedule: schedule, scope: .global))
+        var model = try builtModel().pruned(try PruningPolicy(schedule: schedule, scope: .global))
         try model.fit(try quadrantDataset(count: 20, seed: 2), batchSize: 10, epochs: 1, verbose: false)
         let state = model.pruning!
         #expect(Set(state.layers.map(\.threshold)).count == 1)
@@ -79,14 +79,14 @@ import Testing
 
     @Test func nmSparsityUpdatesOnceAtStepOne() throws {
         let schedule = try ConstantSparsity(targetSparsity: 0.5, beginStep: 0)
-        let policy = PruningPolicy(schedule: schedule, layerNames: ["dense"], nmSparsity: try NMSparsity(m: 2, n: 4))
+        let policy = try PruningPolicy(schedule: schedule, layerNames: ["dense"], nmSparsity: try NMSparsity(m: 2, n: 4))
         var model = try builtModel().pruned(policy)
         try model.fit(try quadrantDataset(count: 30, seed: 3), batchSize: 10, epochs: 2, verbose: false)
         let dense = model.pruning!.layers[0]
         #expect(model.pruning?.lastUpdateStep == 1)
         #expect(dense.threshold == NMSparsity.placeholderThreshold)
         // Dense [36, 4]: in every output column, each group of 4 consecutive inputs keeps at most 2.
-        let kernel = model.kernel(of: dense.layerIndex)
+        let kernel = try #require(model.kernel(of: dense.layerIndex))
         for output in 0 ..< 4 {
             for group in stride(from: 0, to: 36, by: 4) {
                 let kept = (group ..< group + 4).filter { kernel.scalars[$0 * 4 + output] != 0 }.count

@@ -10,19 +10,7 @@ import Testing
     /// PolynomialDecay 0 → 0.5 from step 2 to 10 every 4 steps (updates at 2, 6, 10).
     nonisolated(unsafe) static let run: (directory: TemporaryDirectory, logs: ReportLogs, report: String) = {
         let directory = try! TemporaryDirectory()
-        let mnist = try! MNIST.load()
-        for (prefix, data) in [("train", mnist.train.slice(0 ..< 250)), ("t10k", mnist.test.slice(0 ..< 50))] {
-            try! directory.write(idxBytes(dimensions: [data.count, 28, 28], payload: data.pixels), to: "\(prefix)-images-idx3-ubyte")
-            try! directory.write(idxBytes(dimensions: [data.count], payload: data.labels), to: "\(prefix)-labels-idx1-ubyte")
-        }
-        var configuration = ExperimentConfiguration()
-        configuration.dataPath = directory.url.path
-        configuration.epochs = 3
-        configuration.batchSize = 50
-        configuration.finalSparsity = 0.5
-        configuration.begin = .step(2)
-        configuration.end = .step(10)
-        configuration.frequency = 4
+        let configuration = try! tinyConfiguration(in: directory)
         let logDirectory = directory.path("logs")
         try! ArticleExperiment(configuration: configuration).run(logDirectory: logDirectory, verbose: false)
         let logs = try! ReportLogs(directory: logDirectory)
@@ -32,6 +20,25 @@ import Testing
         }
         return (directory, logs, report)
     }()
+
+    /// 250 training and 50 test digits of the bundled sample written as IDX files into
+    /// `directory`, and the configuration above on them.
+    static func tinyConfiguration(in directory: TemporaryDirectory, train: Int = 250, test: Int = 50) throws -> ExperimentConfiguration {
+        let mnist = try MNIST.load()
+        for (prefix, data) in [("train", mnist.train.slice(0 ..< train)), ("t10k", mnist.test.slice(0 ..< test))] {
+            try directory.write(idxBytes(dimensions: [data.count, 28, 28], payload: data.pixels), to: "\(prefix)-images-idx3-ubyte")
+            try directory.write(idxBytes(dimensions: [data.count], payload: data.labels), to: "\(prefix)-labels-idx1-ubyte")
+        }
+        var configuration = ExperimentConfiguration()
+        configuration.dataPath = directory.url.path
+        configuration.epochs = 3
+        configuration.batchSize = 50
+        configuration.finalSparsity = 0.5
+        configuration.begin = .step(2)
+        configuration.end = .step(10)
+        configuration.frequency = 4
+        return configuration
+    }
 
     private func file(_ name: String) -> String { (Self.run.report as NSString).appendingPathComponent(name) }
 
@@ -77,22 +84,31 @@ import Testing
             let image = try ChartImage(contentsOfPNG: file("\(name).png"))
             #expect(image.width == 1000 && image.height == 600, "\(name).png")
         }
-        // The last layer's sparsity line (drawn on top of the others, which overlap it) passes
-        // through its logged value at the last step.
+        // Layers pruned to the same target coincide: each is drawn as a narrower band over the
+        // previous one, and the dashed target on top, so every layer's colour and the target's
+        // black appear around the last logged value.
         let charts = ReportCharts(logs: Self.run.logs)
         let image = try ChartImage(contentsOfPNG: file("sparsity.png"))
         let transform = try charts.sparsity.transform(width: 1000, height: 600)
         let last = try #require(Self.run.logs.pruned.steps.last)
-        let dense = try #require(last.layers.first { $0.name == "dense_1" })
-        let x = Int(try #require(transform.pixelX(Double(last.step) - 0.5)))
-        let y = Int(try #require(transform.pixelY(dense.sparsity)))
-        let color = Color.palette[3]
-        let target = (UInt8(color.red * 255), UInt8(color.green * 255), UInt8(color.blue * 255))
-        let near = (y - 3 ... y + 3).contains { row in
-            let pixel = image.pixel(x: x, y: row)
-            return abs(Int(pixel.red) - Int(target.0)) < 40 && abs(Int(pixel.green) - Int(target.1)) < 40 && abs(Int(pixel.blue) - Int(target.2)) < 40
+        let value = try #require(last.layers.first { $0.name == "dense_1" }).sparsity
+        let x = Int(try #require(transform.pixelX(Double(last.step) - 1.5)))
+        let y = Int(try #require(transform.pixelY(value)))
+        func appears(_ color: Color) -> Bool {
+            let target = (Int(color.red * 255), Int(color.green * 255), Int(color.blue * 255))
+            return (x - 30 ... x).contains { column in
+                (y - 9 ... y + 9).contains { row in
+                    let pixel = image.pixel(x: column, y: row)
+                    return abs(Int(pixel.red) - target.0) < 40 && abs(Int(pixel.green) - target.1) < 40 && abs(Int(pixel.blue) - target.2) < 40
+                }
+            }
         }
-        #expect(near, "the dense_1 line should cross (\(x), \(y))")
+        for (index, layer) in ["conv2d", "conv2d_1", "dense", "dense_1"].enumerated() {
+            #expect(appears(Color.palette[index]), "\(layer)'s colour should show near (\(x), \(y))")
+        }
+        #expect(appears(.black), "the dashed target should show on top of the layers")
+        // Histograms are outlines only: no blended fill colour the legend lacks.
+        #expect(charts.histogram(layer: "dense").barOpacity == 0)
     }
 
     @Test func renderingAgainFromTheLogsGivesTheSameReport() throws {

@@ -150,9 +150,9 @@ func smallCNN(seed: UInt64 = 1) -> Sequential {
 
     @Test func callbacksCanChangeWeights() throws {
         final class ZeroFirstKernel: Callback {
-            func batchEnd(_ state: inout TrainingState) {
-                let shape = state.model.layers[0].parameters[0].shape
-                state.model.layers[0].parameters[0] = Tensor(zeros: shape)
+            func batchEnd(_ state: inout TrainingState) throws {
+                let parameters = state.model.layers[0].parameters
+                try state.model.setParameters([Tensor(zeros: parameters[0].shape), parameters[1]], ofLayer: "conv2d")
             }
         }
         var model = smallCNN()

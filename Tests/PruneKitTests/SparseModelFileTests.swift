@@ -11,7 +11,7 @@ private func parameterBits(_ model: Sequential) -> [[UInt32]] {
 /// `strippingPruning()`.
 func magnitudePruned(_ model: Sequential, sparsity: Float) throws -> Sequential {
     var pruned = model
-    for index in pruned.layers.indices where Sequential.kernelIndex(of: pruned.layers[index]) != nil {
+    for index in pruned.layers.indices where pruned.layers[index].prunableParameterIndex != nil {
         var parameters = pruned.layers[index].parameters
         let mask = try MagnitudeMask(weights: parameters[0], sparsity: sparsity).mask
         parameters[0] = Tensor(shape: mask.shape, scalars: zip(parameters[0].scalars, mask.scalars).map { $1 == 0 ? 0 : $0 })

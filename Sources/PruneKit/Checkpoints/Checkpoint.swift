@@ -18,13 +18,15 @@ import Foundation
 /// in the header and bit for bit in the payload, so every value reads back exactly; stored dense,
 /// the article CNN's 431,242 weights make a file of about 1.7 MB (5.2 MB with Adam's moments).
 ///
-/// Only PruneKit's layers (``Conv2D``, ``MaxPool2D``, ``Dropout``, ``Flatten``, ``Dense``), the
-/// ``Adam`` optimizer and the ``PolynomialDecay`` and ``ConstantSparsity`` schedules can be stored.
+/// Layers are stored when they are ``SavableLayer``s: PruneKit's own (``Conv2D``, ``MaxPool2D``,
+/// ``Dropout``, ``Flatten``, ``Dense``) and custom ones, which are read back by naming their types
+/// (`customLayers:`). Only the ``Adam`` optimizer and the ``PolynomialDecay`` and
+/// ``ConstantSparsity`` schedules can be stored.
 public struct Checkpoint: Sendable {
     /// The model, with its weights, compile settings and optimizer and pruning state.
     public var model: Sequential
     /// The epochs of `fit` finished when the model was saved (pass it as `fit`'s `initialEpoch` to
-    /// resume), or `nil` for a model saved outside training with ``Sequential/save(to:includeOptimizer:)``.
+    /// resume), or `nil` for a model saved outside training with ``Sequential/save(to:includeOptimizer:encoding:)``.
     public var epochsCompleted: Int?
 
     /// Pairs a model with its training position.
@@ -35,13 +37,18 @@ public struct Checkpoint: Sendable {
 
     /// Reads a model file.
     ///
+    /// - Parameters:
+    ///   - path: The model file.
+    ///   - customLayers: The ``SavableLayer`` types of your own that the file may hold, beside
+    ///     PruneKit's (Keras's `custom_objects`); one with a built-in type's key replaces it.
     /// - Throws: ``CheckpointError/missingFile(path:)``, ``CheckpointError/notAModelFile(path:)``,
+    ///   ``CheckpointError/unknownLayerType(path:layer:type:)``,
     ///   ``CheckpointError/unsupportedVersion(path:found:supported:)``,
     ///   ``CheckpointError/truncated(path:expectedBytes:actualBytes:)``,
     ///   ``CheckpointError/checksumMismatch(path:stored:computed:)``,
     ///   ``CheckpointError/malformedHeader(path:detail:)`` or
     ///   ``CheckpointError/invalidTensorData(path:tensor:detail:)``.
-    public init(contentsOf path: String) throws(CheckpointError) {
+    public init(contentsOf path: String, customLayers: [any SavableLayer.Type] = []) throws(CheckpointError) {
         guard FileAccess.isFile(path), let data = FileManager.default.contents(atPath: path) else {
             throw .missingFile(path: path)
         }
@@ -50,6 +57,7 @@ public struct Checkpoint: Sendable {
         do {
             let decoder = JSONDecoder()
             decoder.nonConformingFloatDecodingStrategy = Self.nonConformingFloats.decoding
+            decoder.userInfo[LayerConfiguration.typesKey] = LayerTypes(custom: customLayers)
             header = try decoder.decode(CheckpointHeader.self, from: Data(headerBytes))
         } catch let error as DecodingError {
             throw .malformedHeader(path: path, detail: Self.describe(error))
@@ -93,12 +101,12 @@ public struct Checkpoint: Sendable {
         var payload = TensorPayload()
         var layers: [CheckpointHeader.LayerRecord] = []
         for (layerIndex, (layer, name)) in zip(model.layers, model.layerNames).enumerated() {
-            guard let configuration = LayerConfiguration(layer) else {
+            guard let savable = layer as? any SavableLayer else {
                 throw .unsupportedLayer(path: path, layer: name, type: String(describing: type(of: layer)))
             }
-            layers.append(.init(name: name, configuration: configuration))
-            for (parameter, parameterName) in zip(layer.parameters, layer.parameterNames) {
-                if parameterName == "kernel", let kernel = int8Kernels[layerIndex] {
+            layers.append(.init(name: name, configuration: LayerConfiguration(savable)))
+            for (parameterIndex, (parameter, parameterName)) in zip(layer.parameters, layer.parameterNames).enumerated() {
+                if parameterIndex == layer.prunableParameterIndex, let kernel = int8Kernels[layerIndex] {
                     payload.append(kernel, name: "\(name)/\(parameterName)", compact: encoding.sparse)
                 } else {
                     payload.append(parameter, name: "\(name)/\(parameterName)", compact: encoding.sparse)
@@ -158,13 +166,21 @@ public struct Checkpoint: Sendable {
         var layers: [any Layer] = []
         var activationShape = header.model.inputShape
         for record in header.model.layers {
-            guard var layer = record.configuration.makeLayer() else {
-                throw malformed("layer \(record.name) has invalid hyperparameters: \(record.configuration)")
+            var layer: any Layer
+            switch record.configuration.content {
+            case .layer(let savable): layer = savable
+            case .unknownType(let type): throw .unknownLayerType(path: path, layer: record.name, type: type)
+            case .invalid(let reason): throw malformed("layer \(record.name) has invalid hyperparameters: \(reason)")
             }
             if let input = activationShape {
                 do { activationShape = try layer.outputShape(for: input) } catch { throw malformed("layer \(record.name): \(error)") }
+                let shapes = layer.parameterShapes(for: input)
+                guard shapes.count == layer.parameterNames.count else {
+                    throw malformed("layer \(record.name) (\(layer.typeName)) names \(layer.parameterNames.count) parameters "
+                                    + "but gives \(shapes.count) parameter shapes")
+                }
                 var parameters: [Tensor] = []
-                for (name, shape) in zip(layer.parameterNames, record.configuration.parameterShapes(inputShape: input)) {
+                for (name, shape) in zip(layer.parameterNames, shapes) {
                     parameters.append(try payload.tensor("\(record.name)/\(name)", shape: shape, path: path))
                 }
                 layer.parameters = parameters
@@ -198,16 +214,20 @@ public struct Checkpoint: Sendable {
             var pruned: [PrunedLayer] = []
             for layer in record.layers {
                 guard layers.indices.contains(layer.layerIndex), names[layer.layerIndex] == layer.name,
-                      let kernel = Sequential.kernelIndex(of: layers[layer.layerIndex]) else {
-                    throw malformed("pruned layer \(layer.name) (index \(layer.layerIndex)) is not a layer with a kernel")
+                      let kernel = layers[layer.layerIndex].prunableParameterIndex,
+                      layers[layer.layerIndex].parameters.indices.contains(kernel) else {
+                    throw malformed("pruned layer \(layer.name) (index \(layer.layerIndex)) is not a layer with a prunable parameter")
                 }
                 let shape = layers[layer.layerIndex].parameters[kernel].shape
                 pruned.append(PrunedLayer(layerIndex: layer.layerIndex, name: layer.name,
                                           mask: try payload.tensor("pruning/\(layer.name)/mask", shape: shape, path: path),
                                           threshold: layer.threshold, targetSparsity: layer.targetSparsity))
             }
-            let policy = PruningPolicy(schedule: record.schedule.schedule, layerNames: record.layerNames,
-                                       blockSparsity: record.blockSparsity, nmSparsity: record.nmSparsity, scope: record.scope)
+            let policy: PruningPolicy
+            do {
+                policy = try PruningPolicy(schedule: record.schedule.schedule, layerNames: record.layerNames,
+                                           blockSparsity: record.blockSparsity, nmSparsity: record.nmSparsity, scope: record.scope)
+            } catch { throw malformed("pruning policy: \(error)") }
             pruning = PruningState(policy: policy, step: record.step, layers: pruned, lastUpdateStep: record.lastUpdateStep)
         }
 

@@ -16,9 +16,11 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// number of values than the record lists or elements past the tensor's end, a stored zero,
     /// an int8 value of −128, or a scale that is not positive and finite.
     case invalidTensorData(path: String, tensor: String, detail: String)
-    /// A layer of a type the format cannot describe (only Conv2D, MaxPool2D, Dropout, Flatten and
-    /// Dense are stored).
+    /// A layer that is not a ``SavableLayer``, so the format cannot describe it.
     case unsupportedLayer(path: String, layer: String, type: String)
+    /// The file holds a layer type this program was not given: a custom ``SavableLayer`` to pass
+    /// as `customLayers:` when loading.
+    case unknownLayerType(path: String, layer: String, type: String)
     /// A pruning schedule other than ``PolynomialDecay`` and ``ConstantSparsity``.
     case unsupportedSchedule(path: String, type: String)
     /// An optimizer other than ``Adam``.
@@ -28,6 +30,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// The file could not be written (its directory is missing or not writable, the disk is full…).
     case cannotWrite(path: String, detail: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .missingFile(let path):
@@ -45,7 +48,9 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidTensorData(let path, let tensor, let detail):
             return "\(path): corrupt tensor \(tensor): \(detail)"
         case .unsupportedLayer(let path, let layer, let type):
-            return "\(path): cannot save layer \(layer) of type \(type): only Conv2D, MaxPool2D, Dropout, Flatten and Dense are stored"
+            return "\(path): cannot save layer \(layer) of type \(type): it is not a SavableLayer"
+        case .unknownLayerType(let path, let layer, let type):
+            return "\(path): layer \(layer) is of unknown type \"\(type)\": pass its SavableLayer type as customLayers: when loading"
         case .unsupportedSchedule(let path, let type):
             return "\(path): cannot save pruning schedule \(type): only PolynomialDecay and ConstantSparsity are stored"
         case .unsupportedOptimizer(let path, let type):

@@ -1,6 +1,6 @@
-/// How a model file stores its tensors (see ``TensorEncoding`` for the byte layouts).
+/// How a model file stores its tensors (see `TensorEncoding` for the byte layouts).
 ///
-/// The default, ``sparse``, is lossless: a tensor with enough zeros (a pruned kernel) is stored
+/// The default, ``sparse-swift.type.property``, is lossless: a tensor with enough zeros (a pruned kernel) is stored
 /// as a bitmap of its non-zero positions and those values, a pruning mask as a bitmap, anything
 /// else as float32; the model loads back bit for bit. ``sparseInt8`` also quantizes every
 /// ``Conv2D`` and ``Dense`` kernel to int8 per output channel (``Int8Tensor``), so the loaded model

@@ -18,13 +18,16 @@ extension Sequential {
         try Checkpoint(model: self).write(to: path, includeOptimizer: includeOptimizer, encoding: encoding)
     }
 
-    /// Reads a model written by ``save(to:includeOptimizer:)`` or ``ModelCheckpoint``, as Keras's
-    /// `load_model`. ``Checkpoint/init(contentsOf:)`` also gives the epochs completed.
+    /// Reads a model written by ``save(to:includeOptimizer:encoding:)`` or ``ModelCheckpoint``, as Keras's
+    /// `load_model`. ``Checkpoint/init(contentsOf:customLayers:)`` also gives the epochs completed.
     ///
+    /// - Parameters:
+    ///   - path: The model file.
+    ///   - customLayers: The ``SavableLayer`` types of your own the file may hold.
     /// - Throws: ``CheckpointError`` when the file is missing, not a model file, of another format
-    ///   version, truncated, corrupt or malformed.
-    public static func load(from path: String) throws(CheckpointError) -> Sequential {
-        try Checkpoint(contentsOf: path).model
+    ///   version, truncated, corrupt or malformed, or holds a layer type not given.
+    public static func load(from path: String, customLayers: [any SavableLayer.Type] = []) throws(CheckpointError) -> Sequential {
+        try Checkpoint(contentsOf: path, customLayers: customLayers).model
     }
 
     /// Replaces this model's weights with those of a model file, as Keras's `load_weights`, after
@@ -34,22 +37,21 @@ extension Sequential {
     /// file's input shape.
     ///
     /// - Throws: ``CheckpointError/architectureMismatch(path:detail:)`` naming the first layer or
-    ///   shape that differs, or any error of ``load(from:)``.
-    public mutating func loadWeights(from path: String) throws(CheckpointError) {
-        let saved = try Sequential.load(from: path)
+    ///   shape that differs, or any error of ``load(from:customLayers:)``.
+    public mutating func loadWeights(from path: String, customLayers: [any SavableLayer.Type] = []) throws(CheckpointError) {
+        let saved = try Sequential.load(from: path, customLayers: customLayers)
         func mismatch(_ detail: String) -> CheckpointError { .architectureMismatch(path: path, detail: detail) }
         guard saved.layers.count == layers.count else {
             throw mismatch("the file has \(saved.layers.count) layers, the model \(layers.count)")
         }
         for index in layers.indices {
             let name = layerNames[index]
-            guard let mine = LayerConfiguration(layers[index]) else {
+            guard let mine = layers[index] as? any SavableLayer else {
                 throw mismatch("layer \(name) is a \(type(of: layers[index])), which model files cannot hold")
             }
-            // A loaded model holds only layers a file can describe.
-            let theirs = LayerConfiguration(saved.layers[index])!
-            guard mine == theirs else {
-                throw mismatch("layer \(name) (index \(index)) is \(mine) in the model but \(theirs) in the file")
+            guard mine.hasSameConfiguration(as: saved.layers[index]) else {
+                let theirs = (saved.layers[index] as? any SavableLayer)?.configurationDescription ?? saved.layers[index].typeName
+                throw mismatch("layer \(name) (index \(index)) is \(mine.configurationDescription) in the model but \(theirs) in the file")
             }
         }
         guard let savedShape = saved.inputShape else { throw mismatch("the file's model has no weights (it was never built)") }

@@ -8,6 +8,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated(file: String, expectedBytes: Int, actualBytes: Int)
     /// The file holds more bytes than its header announces.
     case oversized(file: String, expectedBytes: Int, actualBytes: Int)
+    /// A compressed stream goes on past the bytes its header announces; reading stopped at the first extra byte.
+    case oversizedStream(file: String, expectedBytes: Int)
+    /// The header announces more bytes than the file can hold or than fit in memory; nothing was read past it.
+    case implausibleSize(file: String, announcedBytes: Int, detail: String)
     /// The image and label files hold different numbers of items.
     case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     /// A label is not a class index.
@@ -19,6 +23,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A header field is valid but describes data PruneKit does not read (for example non-byte pixels).
     case unsupported(file: String, detail: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .missingFile(let path):
@@ -29,6 +34,11 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): truncated: header announces \(expected) bytes, file has \(actual)"
         case .oversized(let file, let expected, let actual):
             return "\(file): oversized: header announces \(expected) bytes, file has \(actual)"
+        case .oversizedStream(let file, let expected):
+            return "\(file): oversized: header announces \(expected) bytes, but the decompressed data goes on "
+                + "past them (reading stopped at the first extra byte)"
+        case .implausibleSize(let file, let announced, let detail):
+            return "\(file): header announces \(announced) bytes, refused before reading: \(detail)"
         case .countMismatch(let images, let imageCount, let labels, let labelCount):
             return "\(images) holds \(imageCount) images but \(labels) holds \(labelCount) labels"
         case .labelOutOfRange(let file, let index, let label, let classCount):

@@ -25,14 +25,15 @@ extension Dataset {
 
     /// Creates a dataset from `[count, rows, cols]` pixels and their labels, naming their sources in errors.
     ///
-    /// - Throws: ``DataError/unsupported(file:detail:)`` for images without pixels,
+    /// - Throws: ``DataError/unsupported(file:detail:)`` for images without pixels or with more than
+    ///   can be addressed,
     ///   ``DataError/countMismatch(images:imageCount:labels:labelCount:)`` when the counts differ,
     ///   ``DataError/labelOutOfRange(file:index:label:classCount:)`` when a label is not below `classCount`.
     init(images: [UInt8], dimensions: [Int], imagesSource: String,
          labels: [UInt8], labelsSource: String, classCount: Int) throws(DataError) {
         precondition(dimensions.count == 3, "images must have 3 dimensions, not \(dimensions.count)")
         let (count, rows, cols) = (dimensions[0], dimensions[1], dimensions[2])
-        guard rows > 0, cols > 0 else {
+        guard rows > 0, cols > 0, !rows.multipliedReportingOverflow(by: cols).overflow else {
             throw .unsupported(file: imagesSource, detail: "images of \(rows)×\(cols) pixels")
         }
         guard count == labels.count else {

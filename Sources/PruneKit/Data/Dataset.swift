@@ -15,14 +15,25 @@ public struct Dataset: Sendable, Equatable {
 
     /// Creates a dataset, checking that pixels and labels agree.
     ///
-    /// - Throws: ``DataError/countMismatch(images:imageCount:labels:labelCount:)`` when the pixel
+    /// - Throws: ``DataError/unsupported(file:detail:)`` for an image shape with a dimension that is
+    ///   not positive or with more pixels than can be addressed,
+    ///   ``DataError/countMismatch(images:imageCount:labels:labelCount:)`` when the pixel
     ///   count is not `labels.count` whole images, ``DataError/labelOutOfRange(file:index:label:classCount:)``
     ///   when a label is not below `classCount`.
     public init(pixels: [UInt8], labels: [UInt8], imageShape: [Int], classCount: Int = 10,
                 source: String = "memory") throws(DataError) {
-        let imageSize = imageShape.reduce(1, *)
-        guard imageSize > 0, pixels.count == labels.count * imageSize else {
-            throw .countMismatch(images: source, imageCount: imageSize > 0 ? pixels.count / imageSize : 0,
+        var imageSize = 1
+        for dimension in imageShape {
+            let (product, overflow) = imageSize.multipliedReportingOverflow(by: dimension)
+            guard dimension > 0, !overflow else {
+                throw .unsupported(file: source, detail: "image shape \(imageShape): every dimension must be "
+                                   + "positive and the pixels of one image addressable")
+            }
+            imageSize = product
+        }
+        let (expectedPixels, overflow) = labels.count.multipliedReportingOverflow(by: imageSize)
+        guard !overflow, pixels.count == expectedPixels else {
+            throw .countMismatch(images: source, imageCount: pixels.count / imageSize,
                                  labels: source, labelCount: labels.count)
         }
         if let index = labels.firstIndex(where: { Int($0) >= classCount }) {

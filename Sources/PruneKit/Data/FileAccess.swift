@@ -1,6 +1,6 @@
 import Foundation
 
-/// Checks and reads dataset files, reporting absent or unreadable ones as ``DataError/missingFile(path:)``.
+/// Checks dataset paths, reporting absent or unreadable files as ``DataError/missingFile(path:)``; ``FileReader`` reads them.
 enum FileAccess {
     /// Whether `path` names an existing regular file (not a directory).
     static func isFile(_ path: String) -> Bool {
@@ -19,15 +19,5 @@ enum FileAccess {
     /// - Throws: ``DataError/missingFile(path:)``.
     static func requireFile(_ path: String) throws(DataError) {
         guard isFile(path) else { throw .missingFile(path: path) }
-    }
-
-    /// The whole contents of the file at `path`.
-    ///
-    /// - Throws: ``DataError/missingFile(path:)`` when `path` is not a readable file.
-    static func contents(of path: String) throws(DataError) -> [UInt8] {
-        guard isFile(path), let data = FileManager.default.contents(atPath: path) else {
-            throw .missingFile(path: path)
-        }
-        return [UInt8](data)
     }
 }

@@ -16,32 +16,47 @@ struct IDXFile {
         0x0D: "32-bit float", 0x0E: "64-bit float",
     ]
 
-    /// Parses the contents of an IDX file of unsigned bytes with `dimensionCount` dimensions.
+    /// Parses an IDX file of unsigned bytes with `dimensionCount` dimensions, reading no more of
+    /// `source` than its header announces plus one byte.
+    ///
+    /// Before any payload is read, the announced size is checked against the size of the file
+    /// (raw) or against what its compressed bytes can inflate to (gzip), and against memory; the
+    /// payload buffer is then sized from the header, and reading stops at the first byte past it.
     ///
     /// - Parameters:
-    ///   - bytes: The uncompressed file contents.
+    ///   - source: The file's bytes, raw or inflated.
     ///   - dimensionCount: The number of dimensions expected: 3 for images, 1 for labels.
+    ///   - compressedBytes: The size of the compressed file, or `nil` when `source` is not compressed.
     ///   - file: The name to report in errors.
     /// - Throws: ``DataError/truncated(file:expectedBytes:actualBytes:)`` when the header or payload
     ///   is cut short, ``DataError/oversized(file:expectedBytes:actualBytes:)`` when bytes follow the
-    ///   payload, ``DataError/unsupported(file:detail:)`` for elements other than unsigned bytes or
-    ///   for dimensions too large to address, ``DataError/badMagic(file:expected:found:)`` otherwise.
-    init(bytes: [UInt8], dimensionCount: Int, file: String) throws(DataError) {
-        guard bytes.count >= 4 else { throw .truncated(file: file, expectedBytes: 4, actualBytes: bytes.count) }
+    ///   payload of a raw file and ``DataError/oversizedStream(file:expectedBytes:)`` when they
+    ///   follow it in a compressed stream, ``DataError/implausibleSize(file:announcedBytes:detail:)``
+    ///   for a size no input of this size or no memory can hold, ``DataError/unsupported(file:detail:)``
+    ///   for elements other than unsigned bytes or for dimensions too large to address,
+    ///   ``DataError/badMagic(file:expected:found:)`` otherwise; and the errors of `source`.
+    init(reading source: inout some ByteSource, dimensionCount: Int, compressedBytes: Int?,
+         file: String) throws(DataError) {
+        let magicBytes = try source.read(count: 4)
+        guard magicBytes.count == 4 else {
+            throw .truncated(file: file, expectedBytes: 4, actualBytes: magicBytes.count)
+        }
         let expectedMagic = UInt32(Self.unsignedByte) << 8 | UInt32(dimensionCount)
-        let magic = Self.bigEndianUInt32(bytes, at: 0)
+        let magic = Self.bigEndianUInt32(magicBytes, at: 0)
         guard magic == expectedMagic else {
-            if bytes[0] == 0, bytes[1] == 0, Int(bytes[3]) == dimensionCount, let type = Self.otherTypes[bytes[2]] {
+            if magicBytes[0] == 0, magicBytes[1] == 0, Int(magicBytes[3]) == dimensionCount,
+               let type = Self.otherTypes[magicBytes[2]] {
                 throw .unsupported(file: file, detail: "IDX elements are \(type)s; only unsigned bytes are read")
             }
             throw .badMagic(file: file, expected: expectedMagic, found: magic)
         }
 
         let headerSize = 4 + 4 * dimensionCount
-        guard bytes.count >= headerSize else {
-            throw .truncated(file: file, expectedBytes: headerSize, actualBytes: bytes.count)
+        let dimensionBytes = try source.read(count: 4 * dimensionCount)
+        guard dimensionBytes.count == 4 * dimensionCount else {
+            throw .truncated(file: file, expectedBytes: headerSize, actualBytes: 4 + dimensionBytes.count)
         }
-        let dimensions = (0..<dimensionCount).map { Int(Self.bigEndianUInt32(bytes, at: 4 + 4 * $0)) }
+        let dimensions = (0..<dimensionCount).map { Int(Self.bigEndianUInt32(dimensionBytes, at: 4 * $0)) }
         var payloadSize = 1
         for dimension in dimensions {
             let (product, overflow) = payloadSize.multipliedReportingOverflow(by: dimension)
@@ -52,28 +67,43 @@ struct IDXFile {
             payloadSize = product
         }
         let expectedBytes = headerSize + payloadSize
-        if bytes.count < expectedBytes {
-            throw .truncated(file: file, expectedBytes: expectedBytes, actualBytes: bytes.count)
+        if let size = source.exactSize {
+            if size < expectedBytes { throw .truncated(file: file, expectedBytes: expectedBytes, actualBytes: size) }
+            if size > expectedBytes { throw .oversized(file: file, expectedBytes: expectedBytes, actualBytes: size) }
         }
-        if bytes.count > expectedBytes {
-            throw .oversized(file: file, expectedBytes: expectedBytes, actualBytes: bytes.count)
+        try AnnouncedSize.check(expectedBytes, maximumBytes: source.maximumSize, compressedBytes: compressedBytes,
+                                file: file)
+
+        let payload = try source.read(count: payloadSize)
+        guard payload.count == payloadSize else {
+            throw .truncated(file: file, expectedBytes: expectedBytes, actualBytes: headerSize + payload.count)
+        }
+        if try source.hasMoreBytes() {
+            throw .oversizedStream(file: file, expectedBytes: expectedBytes)
         }
         self.dimensions = dimensions
-        self.payload = Array(bytes[headerSize...])
+        self.payload = payload
     }
 
     /// Reads an IDX file, raw or gzip-compressed (recognised by its magic bytes, not its name).
+    ///
+    /// Memory is bounded by the size the header announces, whatever the file holds.
     ///
     /// - Parameters:
     ///   - path: The file to read.
     ///   - dimensionCount: The number of dimensions expected: 3 for images, 1 for labels.
     /// - Throws: ``DataError/missingFile(path:)`` when `path` is not a readable file,
     ///   ``DataError/corruptGzip(file:detail:)`` when its gzip stream is damaged, and the errors of
-    ///   ``init(bytes:dimensionCount:file:)``.
+    ///   ``init(reading:dimensionCount:compressedBytes:file:)``.
     init(contentsOf path: String, dimensionCount: Int) throws(DataError) {
-        let contents = try FileAccess.contents(of: path)
-        let bytes = Gzip.hasMagic(contents) ? try Gzip.decompress(contents, file: path) : contents
-        try self.init(bytes: bytes, dimensionCount: dimensionCount, file: path)
+        let file = try FileReader(path: path)
+        if try file.startsWithGzipMagic() {
+            var inflated = try GzipInflater(file, file: path)
+            try self.init(reading: &inflated, dimensionCount: dimensionCount, compressedBytes: file.size, file: path)
+        } else {
+            var raw = file
+            try self.init(reading: &raw, dimensionCount: dimensionCount, compressedBytes: nil, file: path)
+        }
     }
 
     private static func bigEndianUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {

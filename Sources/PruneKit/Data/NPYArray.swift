@@ -1,4 +1,5 @@
 /// An integer array in NumPy's `.npy` format (versions 1.0, 2.0 and 3.0), converted to unsigned bytes.
+/// ``Reader`` parses it.
 ///
 /// The file is the magic `\x93NUMPY`, a major and minor version byte, the header length
 /// (little-endian `UInt16` in version 1, `UInt32` in versions 2 and 3), a Python dict literal such as
@@ -9,81 +10,163 @@ struct NPYArray {
     /// The elements in row-major order, one byte each.
     var bytes: [UInt8]
 
-    private static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+    /// Creates an array from its shape and its elements as bytes.
+    init(shape: [Int], bytes: [UInt8]) {
+        self.shape = shape
+        self.bytes = bytes
+    }
 
-    /// Parses a `.npy` member of an `.npz` archive.
+    /// Builds an ``NPYArray`` from a `.npy` member's bytes as they are extracted from the archive,
+    /// holding no more than the payload its header announces.
     ///
     /// Elements may be signed or unsigned integers of 1, 2, 4 or 8 bytes in either byte order;
-    /// each must lie in 0...255.
-    ///
-    /// - Parameters:
-    ///   - data: The member's contents.
-    ///   - archive: The archive's path, reported in errors.
-    ///   - member: The member's name, reported in errors.
-    /// - Throws: ``DataError/corruptArchive(file:detail:)`` for a bad magic, a malformed header or a
-    ///   payload whose size differs from the header's; ``DataError/unsupported(file:detail:)`` for
-    ///   unknown versions, non-integer element types, Fortran order or values outside 0...255.
-    init(data: [UInt8], archive: String, member: String) throws(DataError) {
-        func corrupt(_ detail: String) -> DataError { .corruptArchive(file: archive, detail: "member \(member): \(detail)") }
-        func unsupported(_ detail: String) -> DataError { .unsupported(file: archive, detail: "member \(member): \(detail)") }
+    /// each must lie in 0...255. Errors name the archive and the member; a payload that goes on
+    /// past the announced size is refused at the first chunk that crosses it.
+    struct Reader {
+        private let archive: String
+        private let member: String
+        private let maximumBytes: Int
+        private let compressedBytes: Int?
+        /// The bytes received before the header is complete.
+        private var prefix: [UInt8] = []
+        /// The element type and payload size, once the header has been parsed.
+        private var layout: (shape: [Int], type: ElementType, payloadSize: Int)?
+        private var payload: [UInt8] = []
 
-        guard data.count >= 8, data.starts(with: Self.magic) else { throw corrupt("not a .npy array (bad magic)") }
-        let lengthSize: Int
-        switch data[6] {
-        case 1: lengthSize = 2
-        case 2, 3: lengthSize = 4
-        default: throw unsupported("npy format version \(data[6]).\(data[7])")
+        /// The longest header read; NumPy itself refuses headers over 10,000 bytes by default.
+        static let maximumHeaderLength = 65_536
+        private static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+
+        /// Starts reading a member.
+        ///
+        /// - Parameters:
+        ///   - archive: The archive's path, reported in errors.
+        ///   - member: The member's name, reported in errors.
+        ///   - maximumBytes: The most bytes the member's stored data can produce.
+        ///   - compressedBytes: The member's compressed size, or `nil` when it is stored.
+        init(archive: String, member: String, maximumBytes: Int, compressedBytes: Int?) {
+            self.archive = archive
+            self.member = member
+            self.maximumBytes = maximumBytes
+            self.compressedBytes = compressedBytes
         }
-        let headerStart = 8 + lengthSize
-        guard data.count >= headerStart else { throw corrupt("npy header length cut short") }
-        let headerLength = data[8 ..< headerStart].reversed().reduce(0) { $0 << 8 | Int($1) }
-        guard headerLength <= data.count - headerStart else {
-            throw corrupt("npy header of \(headerLength) bytes runs past the end (\(data.count) bytes)")
+
+        private func corrupt(_ detail: String) -> DataError {
+            .corruptArchive(file: archive, detail: "member \(member): \(detail)")
         }
-        let dataStart = headerStart + headerLength
-        let headerText = String(decoding: data[headerStart ..< dataStart], as: UTF8.self)
-        guard case .dictionary(let header)? = PythonLiteral(parsing: headerText) else {
-            throw corrupt("npy header is not a Python dict literal")
+
+        private func unsupported(_ detail: String) -> DataError {
+            .unsupported(file: archive, detail: "member \(member): \(detail)")
         }
-        guard case .string(let descr)? = header["descr"] else { throw corrupt("npy header lacks a 'descr' string") }
-        guard case .boolean(let fortranOrder)? = header["fortran_order"] else {
-            throw corrupt("npy header lacks a 'fortran_order' flag")
-        }
-        guard case .sequence(let dimensions)? = header["shape"] else { throw corrupt("npy header lacks a 'shape' tuple") }
-        var shape: [Int] = []
-        for dimension in dimensions {
-            guard case .integer(let size) = dimension, size >= 0 else {
-                throw corrupt("npy shape holds something other than a size")
+
+        /// Takes the next extracted bytes of the member.
+        ///
+        /// - Throws: ``DataError/corruptArchive(file:detail:)`` for a bad magic, a malformed header or a
+        ///   payload longer than the header's; ``DataError/unsupported(file:detail:)`` for unknown
+        ///   versions, non-integer element types, Fortran order or an over-long header;
+        ///   ``DataError/implausibleSize(file:announcedBytes:detail:)`` for a size the member cannot
+        ///   hold or memory cannot take.
+        mutating func consume(_ chunk: some Collection<UInt8>) throws(DataError) {
+            if let layout {
+                guard chunk.count <= layout.payloadSize - payload.count else {
+                    throw corrupt("payload holds more than the \(layout.payloadSize) bytes its header announces "
+                                  + "(extraction stopped there)")
+                }
+                payload.append(contentsOf: chunk)
+                return
             }
-            shape.append(size)
-        }
-        guard let type = ElementType(descr: descr) else {
-            throw unsupported("element type '\(descr)'; only integer arrays are read")
-        }
-        if fortranOrder { throw unsupported("Fortran-order arrays are not read") }
-
-        var payloadSize = type.size
-        for size in shape {
-            let (product, overflow) = payloadSize.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw corrupt("npy shape \(shape) describes more bytes than can be addressed") }
-            payloadSize = product
-        }
-        guard data.count - dataStart == payloadSize else {
-            throw corrupt("payload holds \(data.count - dataStart) bytes, header announces \(payloadSize)")
+            prefix.append(contentsOf: chunk)
+            guard let dataStart = try headerEnd() else { return }
+            let layout = try parseHeader(prefix[Self.headerStart(version: prefix[6]) ..< dataStart])
+            try AnnouncedSize.check(dataStart + layout.payloadSize, maximumBytes: maximumBytes,
+                                    compressedBytes: compressedBytes, file: "\(archive) (\(member))")
+            self.layout = layout
+            payload.reserveCapacity(layout.payloadSize)
+            let rest = prefix[dataStart...]
+            prefix = []
+            try consume(rest)
         }
 
-        self.shape = shape
-        if type.size == 1 && !type.isSigned {
-            bytes = Array(data[dataStart...])
-            return
-        }
-        bytes = []
-        bytes.reserveCapacity(payloadSize / type.size)
-        for (index, start) in stride(from: dataStart, to: data.count, by: type.size).enumerated() {
-            guard let byte = type.byte(in: data, at: start) else {
-                throw unsupported("value at index \(index) is outside 0...255")
+        /// The array, once every byte of the member has been consumed.
+        ///
+        /// - Throws: ``DataError/corruptArchive(file:detail:)`` when the member ends before its header or
+        ///   payload is complete; ``DataError/unsupported(file:detail:)`` for values outside 0...255.
+        func finish() throws(DataError) -> NPYArray {
+            guard let layout else {
+                guard prefix.count >= 8, prefix.starts(with: Self.magic) else { throw corrupt("not a .npy array (bad magic)") }
+                let headerStart = Self.headerStart(version: prefix[6])
+                guard prefix.count >= headerStart else { throw corrupt("npy header length cut short") }
+                throw corrupt("npy header of \(Self.headerLength(prefix)) bytes runs past the end (\(prefix.count) bytes)")
             }
-            bytes.append(byte)
+            guard payload.count == layout.payloadSize else {
+                throw corrupt("payload holds \(payload.count) bytes, header announces \(layout.payloadSize)")
+            }
+            let type = layout.type
+            if type.size == 1 && !type.isSigned { return NPYArray(shape: layout.shape, bytes: payload) }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(payload.count / type.size)
+            for (index, start) in stride(from: 0, to: payload.count, by: type.size).enumerated() {
+                guard let byte = type.byte(in: payload, at: start) else {
+                    throw unsupported("value at index \(index) is outside 0...255")
+                }
+                bytes.append(byte)
+            }
+            return NPYArray(shape: layout.shape, bytes: bytes)
+        }
+
+        /// Where the payload starts, once `prefix` holds the whole header; `nil` while it does not yet.
+        private func headerEnd() throws(DataError) -> Int? {
+            guard prefix.count >= 8 else { return nil }
+            guard prefix.starts(with: Self.magic) else { throw corrupt("not a .npy array (bad magic)") }
+            guard [1, 2, 3].contains(prefix[6]) else { throw unsupported("npy format version \(prefix[6]).\(prefix[7])") }
+            let headerStart = Self.headerStart(version: prefix[6])
+            guard prefix.count >= headerStart else { return nil }
+            let headerLength = Self.headerLength(prefix)
+            guard headerLength <= Self.maximumHeaderLength else {
+                throw unsupported("npy header of \(headerLength) bytes is longer than the \(Self.maximumHeaderLength) read")
+            }
+            return prefix.count >= headerStart + headerLength ? headerStart + headerLength : nil
+        }
+
+        /// The size of the magic, version and header length fields of a file of format `version`.
+        private static func headerStart(version: UInt8) -> Int { version == 1 ? 10 : 12 }
+
+        /// The header length field of `prefix`, little-endian after the magic and version.
+        private static func headerLength(_ prefix: [UInt8]) -> Int {
+            prefix[8 ..< headerStart(version: prefix[6])].reversed().reduce(0) { $0 << 8 | Int($1) }
+        }
+
+        private func parseHeader(_ bytes: ArraySlice<UInt8>) throws(DataError) -> (shape: [Int], type: ElementType, payloadSize: Int) {
+            let headerText = String(decoding: bytes, as: UTF8.self)
+            guard case .dictionary(let header)? = PythonLiteral(parsing: headerText) else {
+                throw corrupt("npy header is not a Python dict literal")
+            }
+            guard case .string(let descr)? = header["descr"] else { throw corrupt("npy header lacks a 'descr' string") }
+            guard case .boolean(let fortranOrder)? = header["fortran_order"] else {
+                throw corrupt("npy header lacks a 'fortran_order' flag")
+            }
+            guard case .sequence(let dimensions)? = header["shape"] else { throw corrupt("npy header lacks a 'shape' tuple") }
+            var shape: [Int] = []
+            for dimension in dimensions {
+                guard case .integer(let size) = dimension, size >= 0 else {
+                    throw corrupt("npy shape holds something other than a size")
+                }
+                shape.append(size)
+            }
+            guard let type = ElementType(descr: descr) else {
+                throw unsupported("element type '\(descr)'; only integer arrays are read")
+            }
+            if fortranOrder { throw unsupported("Fortran-order arrays are not read") }
+
+            var payloadSize = type.size
+            for size in shape {
+                let (product, overflow) = payloadSize.multipliedReportingOverflow(by: size)
+                guard !overflow, product <= Int.max - Self.maximumHeaderLength - 12 else {
+                    throw corrupt("npy shape \(shape) describes more bytes than can be addressed")
+                }
+                payloadSize = product
+            }
+            return (shape, type, payloadSize)
         }
     }
 
@@ -133,7 +216,11 @@ private enum PythonLiteral {
     case sequence([PythonLiteral])
     case dictionary([String: PythonLiteral])
 
-    /// Parses `text` as exactly one literal, with optional surrounding whitespace; `nil` if it is not one.
+    /// The deepest nesting of tuples, lists and dicts parsed; NumPy writes two levels.
+    static let maximumDepth = 16
+
+    /// Parses `text` as exactly one literal, with optional surrounding whitespace; `nil` if it is not
+    /// one or if it nests deeper than ``maximumDepth``.
     init?(parsing text: String) {
         var parser = Parser(text: Array(text.utf8))
         guard let literal = parser.literal() else { return nil }
@@ -146,6 +233,7 @@ private enum PythonLiteral {
     private struct Parser {
         let text: [UInt8]
         var position = 0
+        var depth = 0
 
         var atEnd: Bool { position == text.count }
 
@@ -165,7 +253,9 @@ private enum PythonLiteral {
 
         mutating func literal() -> PythonLiteral? {
             skipWhitespace()
-            guard !atEnd else { return nil }
+            guard !atEnd, depth < PythonLiteral.maximumDepth else { return nil }
+            depth += 1
+            defer { depth -= 1 }
             switch text[position] {
             case UInt8(ascii: "'"), UInt8(ascii: "\""): return string().map(PythonLiteral.string)
             case UInt8(ascii: "("): return sequence(closedBy: ")")

@@ -6,15 +6,15 @@ extension Sequential {
     /// - Throws: ``ModelError/invalidArgument(name:value:allowed:)`` naming the first kernel that
     ///   holds an infinite or NaN weight.
     public func int8Kernels() throws(ModelError) -> [(layerIndex: Int, kernel: Int8Tensor)] {
-        var kernels: [(layerIndex: Int, kernel: Int8Tensor)] = []
-        for index in layers.indices where Self.kernelIndex(of: layers[index]) != nil {
-            guard let quantized = Int8Tensor(quantizing: kernel(of: index)) else {
+        var quantizedKernels: [(layerIndex: Int, kernel: Int8Tensor)] = []
+        for (index, kernel) in kernels {
+            guard let quantized = Int8Tensor(quantizing: kernel) else {
                 throw .invalidArgument(name: "\(layerNames[index])/kernel", value: "with an infinite or NaN weight",
                                        allowed: "finite to be quantized to int8")
             }
-            kernels.append((index, quantized))
+            quantizedKernels.append((index, quantized))
         }
-        return kernels
+        return quantizedKernels
     }
 
     /// This model with its kernels quantized to int8 and dequantized back to float32: the model an
@@ -30,9 +30,8 @@ extension Sequential {
     public func quantizedToInt8() throws(ModelError) -> Sequential {
         var copy = self
         for (index, kernel) in try int8Kernels() {
-            var parameters = copy.layers[index].parameters
-            parameters[Self.kernelIndex(of: copy.layers[index])!] = kernel.dequantized
-            copy.layers[index].parameters = parameters
+            let dequantized = kernel.dequantized.scalars
+            copy.updateKernel(of: index) { _ = $0.update(fromContentsOf: dequantized) }
         }
         return copy
     }

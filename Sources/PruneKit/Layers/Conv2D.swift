@@ -50,12 +50,13 @@ public struct Conv2D: Layer {
     }
 
     public mutating func build(inputShape: [Int], generator: inout SplitMix64) {
-        let shape = [kernelSize.height, kernelSize.width, inputShape[2], filters]
+        let shape = parameterShapes(for: inputShape)[0]
         parameters = [GlorotUniform(kernelShape: shape).kernel(shape: shape, generator: &generator),
                       Tensor(zeros: [filters])]
     }
 
     public func forward(_ pass: ForwardPass) {
+        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
@@ -71,18 +72,15 @@ public struct Conv2D: Layer {
                     matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
                                    MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
                                    into: output)
-                    Elementwise.addBias(bias.baseAddress!, to: output, rows: rows, width: filters)
-                    if let logits = pass.preActivation {
-                        (logits.baseAddress! + samples.lowerBound * geometry.outputPixels * filters)
-                            .update(from: output, count: rows * filters)
-                    }
-                    activation.apply(output, rows: rows, width: filters)
+                    finishLinearOutput(output, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
+                                       offset: samples.lowerBound * geometry.outputPixels * filters, pass: pass)
                 }
             }
         }
     }
 
     public func backward(_ pass: BackwardPass) {
+        if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
         let kernelCount = geometry.patchSize * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
@@ -174,4 +172,45 @@ func sumPartials(_ partials: UnsafePointer<Float>, count: Int, stride: Int,
             Elementwise.add(partials + block * stride + offset, into: out, count: buffer.count)
         }
     }
+}
+
+// MARK: - Configuration
+
+extension Conv2D: SavableLayer {
+    /// `filters`, `kernelSize` as `[height, width]` and `activation`, as Keras's `Conv2D.get_config()`.
+    public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        /// The number of output channels.
+        public var filters: Int
+        /// The kernel window, `[height, width]`.
+        public var kernelSize: [Int]
+        /// The activation applied to the output.
+        public var activation: Activation
+        /// The configuration as Swift code would create the layer.
+        public var description: String { "Conv2D(filters: \(filters), kernelSize: \(kernelSize), activation: \(activation))" }
+    }
+
+    public static var configurationKey: String { "conv2D" }
+    public var configuration: Configuration {
+        Configuration(filters: filters, kernelSize: [kernelSize.height, kernelSize.width], activation: activation)
+    }
+
+    /// A Conv2D layer with this configuration and no parameters yet.
+    ///
+    /// - Throws: ``ModelError/invalidConfiguration(layer:reason:)`` unless there are positive
+    ///   filters and a kernel size of two positive sides.
+    public init(configuration: Configuration) throws(ModelError) {
+        let size = configuration.kernelSize
+        guard configuration.filters > 0, size.count == 2, size.allSatisfy({ $0 > 0 }) else {
+            throw .invalidConfiguration(layer: "Conv2D", reason: "filters \(configuration.filters) and kernelSize \(size) "
+                                        + "must be at least 1 and two sides of at least 1")
+        }
+        self.init(filters: configuration.filters, kernelSize: (size[0], size[1]), activation: configuration.activation)
+    }
+
+    /// `[kh, kw, inputChannels, filters]` for the kernel and `[filters]` for the bias.
+    public func parameterShapes(for inputShape: [Int]) -> [[Int]] {
+        [[kernelSize.height, kernelSize.width, inputShape[2], filters], [filters]]
+    }
+    /// The kernel.
+    public var prunableParameterIndex: Int? { 0 }
 }

@@ -29,15 +29,16 @@ public struct Dense: Layer {
     }
 
     public mutating func build(inputShape: [Int], generator: inout SplitMix64) {
-        let shape = [inputShape[0], units]
+        let shape = parameterShapes(for: inputShape)[0]
         parameters = [GlorotUniform(kernelShape: shape).kernel(shape: shape, generator: &generator),
                       Tensor(zeros: [units])]
     }
 
     /// Rows of work per parallel piece.
-    private static let blockRows = 64
+    static let blockRows = 64
 
     public func forward(_ pass: ForwardPass) {
+        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0]
         let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
@@ -48,17 +49,15 @@ public struct Dense: Layer {
                     matrixMultiply(MatrixView(pass.input.baseAddress! + rows.lowerBound * inputs, rows: rows.count, columns: inputs),
                                    MatrixView(kernel.baseAddress!, rows: inputs, columns: units),
                                    into: output)
-                    Elementwise.addBias(bias.baseAddress!, to: output, rows: rows.count, width: units)
-                    if let logits = pass.preActivation {
-                        (logits.baseAddress! + rows.lowerBound * units).update(from: output, count: rows.count * units)
-                    }
-                    activation.apply(output, rows: rows.count, width: units)
+                    finishLinearOutput(output, rows: rows.count, width: units, bias: bias.baseAddress!, activation: activation,
+                                       offset: rows.lowerBound * units, pass: pass)
                 }
             }
         }
     }
 
     public func backward(_ pass: BackwardPass) {
+        if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0], batch = pass.batchSize
         let gradient = pass.outputGradient.baseAddress!
         if !pass.gradientIsPreActivation {
@@ -87,4 +86,34 @@ public struct Dense: Layer {
             }
         }
     }
+}
+
+// MARK: - Configuration
+
+extension Dense: SavableLayer {
+    /// `units` and `activation`, as Keras's `Dense.get_config()` keeps them.
+    public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        /// The number of outputs.
+        public var units: Int
+        /// The activation applied to the output.
+        public var activation: Activation
+        /// The configuration as Swift code would create the layer.
+        public var description: String { "Dense(\(units), activation: \(activation))" }
+    }
+
+    public static var configurationKey: String { "dense" }
+    public var configuration: Configuration { Configuration(units: units, activation: activation) }
+
+    /// A Dense layer with this configuration and no parameters yet.
+    ///
+    /// - Throws: ``ModelError/invalidConfiguration(layer:reason:)`` for fewer than one unit.
+    public init(configuration: Configuration) throws(ModelError) {
+        guard configuration.units > 0 else { throw .invalidConfiguration(layer: "Dense", reason: "units \(configuration.units) is below 1") }
+        self.init(configuration.units, activation: configuration.activation)
+    }
+
+    /// `[inputs, units]` for the kernel and `[units]` for the bias.
+    public func parameterShapes(for inputShape: [Int]) -> [[Int]] { [[inputShape[0], units], [units]] }
+    /// The kernel.
+    public var prunableParameterIndex: Int? { 0 }
 }

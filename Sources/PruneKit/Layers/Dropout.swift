@@ -54,3 +54,28 @@ public struct Dropout: Layer {
         }
     }
 }
+
+// MARK: - Configuration
+
+extension Dropout: SavableLayer {
+    /// `rate`, as Keras's `Dropout.get_config()`.
+    public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        /// The fraction of values dropped while training, in [0, 1).
+        public var rate: Float
+        /// The configuration as Swift code would create the layer.
+        public var description: String { "Dropout(\(rate))" }
+    }
+
+    public static var configurationKey: String { "dropout" }
+    public var configuration: Configuration { Configuration(rate: rate) }
+
+    /// A Dropout layer with this configuration and no parameters yet.
+    ///
+    /// - Throws: ``ModelError/invalidConfiguration(layer:reason:)`` for a rate outside [0, 1).
+    public init(configuration: Configuration) throws(ModelError) {
+        guard configuration.rate >= 0 && configuration.rate < 1 else {
+            throw .invalidConfiguration(layer: "Dropout", reason: "rate \(configuration.rate) is outside [0, 1)")
+        }
+        self.init(configuration.rate)
+    }
+}

@@ -1,6 +1,7 @@
 /// Flattens each sample to one dimension, as Keras's `Flatten()`; channels-last order is kept, so
 /// the following Dense kernel lines up with Keras's.
 public struct Flatten: Layer {
+    /// A flatten layer.
     public init() {}
 
     public var typeName: String { "Flatten" }
@@ -18,4 +19,19 @@ public struct Flatten: Layer {
         guard let inputGradient = pass.inputGradient else { return }
         inputGradient.baseAddress!.update(from: pass.outputGradient.baseAddress!, count: inputGradient.count)
     }
+}
+
+// MARK: - Configuration
+
+extension Flatten: SavableLayer {
+    /// Nothing: Flatten has no hyperparameters.
+    public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        /// The configuration as Swift code would create the layer.
+        public var description: String { "Flatten()" }
+    }
+
+    public static var configurationKey: String { "flatten" }
+    public var configuration: Configuration { Configuration() }
+    /// A Flatten layer with this configuration and no parameters yet.
+    public init(configuration: Configuration) throws(ModelError) { self.init() }
 }

@@ -4,7 +4,9 @@
 /// For a Conv2D kernel `[kh, kw, cin, cout]`, `fanIn = kh·kw·cin` and `fanOut = kh·kw·cout`;
 /// for a Dense kernel `[inputs, units]`, `fanIn = inputs` and `fanOut = units`.
 public struct GlorotUniform: Sendable {
+    /// Inputs per output unit: the kernel's receptive field × input channels.
     public let fanIn: Int
+    /// Outputs per input unit: the kernel's receptive field × output channels.
     public let fanOut: Int
 
     /// The fans of a kernel shape, with Keras's rule (receptive field × channels).

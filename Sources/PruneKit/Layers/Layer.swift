@@ -16,6 +16,13 @@ public protocol Layer: Sendable {
     var parameters: [Tensor] { get set }
     /// Names of ``parameters`` in the same order, as Keras names them (`"kernel"`, `"bias"`).
     var parameterNames: [String] { get }
+    /// The shapes of the parameters ``build(inputShape:generator:)`` creates for a per-sample input
+    /// shape the layer accepts, in ``parameters`` order. A model file reader checks stored tensors
+    /// against them, and ``Sequential`` checks that `build` made exactly these.
+    func parameterShapes(for inputShape: [Int]) -> [[Int]]
+    /// The index in ``parameters`` of the weight magnitude pruning masks (the kernel, as tfmot's
+    /// `get_prunable_weights`), or `nil` for a layer that is never pruned. Biases are never pruned.
+    var prunableParameterIndex: Int? { get }
     /// The activation the layer applies to its output (`.linear` for layers without one).
     var activation: Activation { get }
     /// Creates the parameters for an input shape with Keras's initialisers.
@@ -29,6 +36,8 @@ public protocol Layer: Sendable {
 extension Layer {
     public var parameters: [Tensor] { get { [] } set {} }
     public var parameterNames: [String] { [] }
+    public func parameterShapes(for inputShape: [Int]) -> [[Int]] { [] }
+    public var prunableParameterIndex: Int? { nil }
     public var activation: Activation { .linear }
     public mutating func build(inputShape: [Int], generator: inout SplitMix64) {}
     /// The number of trainable scalars.
@@ -55,7 +64,11 @@ public struct ForwardPass {
     /// Where a layer with an activation also writes its values before the activation, when the
     /// model asks for them (the logits of a softmax output, for the fused cross-entropy); else `nil`.
     public let preActivation: UnsafeMutableBufferPointer<Float>?
+    /// The layer's kernel compressed to its kept positions when the model runs this layer on
+    /// sparse kernels (``KernelPolicy``); `nil` for dense GEMM.
+    var sparseKernel: SparseKernel?
 
+    /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
                 output: UnsafeMutableBufferPointer<Float>, training: Bool, randomKey: UInt64,
                 preActivation: UnsafeMutableBufferPointer<Float>? = nil) {
@@ -93,7 +106,10 @@ public struct BackwardPass {
     /// True when ``outputGradient`` is already with respect to the pre-activation values (the
     /// softmax + cross-entropy fusion), so the layer must not apply its activation's derivative.
     public let gradientIsPreActivation: Bool
+    /// As ``ForwardPass``'s: the compressed kernel when the layer runs sparse, else `nil`.
+    var sparseKernel: SparseKernel?
 
+    /// A backward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
                 output: UnsafeBufferPointer<Float>, outputGradient: UnsafeMutableBufferPointer<Float>,
                 inputGradient: UnsafeMutableBufferPointer<Float>?, parameterGradients: [UnsafeMutableBufferPointer<Float>],

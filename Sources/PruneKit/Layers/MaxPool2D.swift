@@ -73,3 +73,29 @@ public struct MaxPool2D: Layer {
         }
     }
 }
+
+// MARK: - Configuration
+
+extension MaxPool2D: SavableLayer {
+    /// `poolSize` as `[height, width]`, as Keras's `MaxPooling2D.get_config()`.
+    public struct Configuration: Codable, Equatable, Sendable, CustomStringConvertible {
+        /// The window and stride, `[height, width]`.
+        public var poolSize: [Int]
+        /// The configuration as Swift code would create the layer.
+        public var description: String { "MaxPool2D(poolSize: \(poolSize))" }
+    }
+
+    public static var configurationKey: String { "maxPool2D" }
+    public var configuration: Configuration { Configuration(poolSize: [poolSize.height, poolSize.width]) }
+
+    /// A MaxPool2D layer with this configuration and no parameters yet.
+    ///
+    /// - Throws: ``ModelError/invalidConfiguration(layer:reason:)`` unless the pool has two sides of at least 1.
+    public init(configuration: Configuration) throws(ModelError) {
+        let size = configuration.poolSize
+        guard size.count == 2, size.allSatisfy({ $0 > 0 }) else {
+            throw .invalidConfiguration(layer: "MaxPool2D", reason: "poolSize \(size) must be two sides of at least 1")
+        }
+        self.init(poolSize: (size[0], size[1]))
+    }
+}

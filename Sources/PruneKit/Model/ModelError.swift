@@ -12,9 +12,25 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(name: String, value: String, allowed: String)
     /// A pruning mask could not be computed.
     case pruning(PruningError)
-    /// A callback threw; training stopped.
+    /// A callback threw, or replaced the model with one of another architecture; training stopped.
     case callbackFailed(callback: String, detail: String)
+    /// A layer cannot be made with these hyperparameters (read from a model file).
+    case invalidConfiguration(layer: String, reason: String)
+    /// The loss became NaN or infinite; training stopped.
+    ///
+    /// `epoch` counts from 0; `batch` is the training batch within it, or `nil` when the epoch's
+    /// validation loss is the one that is not finite; `step` is the training step (batches trained
+    /// before it). `lastCheckpoint` is the newest file a ``ModelCheckpoint`` of the run holds, the
+    /// position to resume from (for example with a lower learning rate).
+    case nonFiniteLoss(loss: Double, epoch: Int, epochs: Int, batch: Int?, step: Int, lastCheckpoint: String?)
+    /// No layer has the name given.
+    case unknownLayer(name: String, available: [String])
+    /// Parameters given for a layer do not have the number or shapes the layer's own have.
+    case parameterMismatch(layer: String, detail: String)
+    /// The optimizer holds state (such as Adam's moments) made for other parameters.
+    case incompatibleOptimizer(String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .incompatibleShape(let layer, let inputShape, let reason):
@@ -31,6 +47,19 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pruning: \(error)"
         case .callbackFailed(let callback, let detail):
             return "callback \(callback) failed: \(detail)"
+        case .invalidConfiguration(let layer, let reason):
+            return "invalid \(layer) configuration: \(reason)"
+        case .nonFiniteLoss(let loss, let epoch, let epochs, let batch, let step, let lastCheckpoint):
+            let position = batch.map { "the training loss is \(loss) at step \(step) (epoch \(epoch + 1)/\(epochs), batch \($0 + 1))" }
+                ?? "the validation loss is \(loss) after epoch \(epoch + 1)/\(epochs) (step \(step))"
+            let resume = lastCheckpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint was saved"
+            return "\(position): training stopped (learning rate too high, or data that overflows?)\(resume)"
+        case .unknownLayer(let name, let available):
+            return "no layer named \"\(name)\"; the layers are \(available.joined(separator: ", "))"
+        case .parameterMismatch(let layer, let detail):
+            return "parameters for layer \(layer) do not fit: \(detail)"
+        case .incompatibleOptimizer(let detail):
+            return "the optimizer does not fit the model: \(detail)"
         }
     }
 }

@@ -14,12 +14,17 @@
 ///
 /// A model is a value: copying it copies its weights and optimizer state, and `fit` changes only
 /// the model it is called on.
+///
+/// A model keeps its parts in step: the layers, their names, the optimizer's state and the pruning
+/// masks all describe the same architecture. So the layers and optimizer are read-only from outside;
+/// weights are replaced through ``setParameters(_:ofLayer:)``, which checks their shapes, and the
+/// optimizer through ``compile(loss:optimizer:metrics:)``.
 public struct Sequential: Sendable {
     /// The layers, first to last, with their parameters.
-    public var layers: [any Layer]
+    public internal(set) var layers: [any Layer]
     /// Keras-style unique layer names (`conv2d`, `conv2d_1`, `dense`, …), one per layer.
     public let layerNames: [String]
-    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:initialEpoch:)``.
+    /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:initialEpoch:kernels:)``.
     public let seed: UInt64
     /// The per-sample input shape, once known.
     public private(set) var inputShape: [Int]?
@@ -27,8 +32,8 @@ public struct Sequential: Sendable {
     public private(set) var loss: Loss?
     /// The metrics set by ``compile(loss:optimizer:metrics:)``.
     public private(set) var metrics: [Metric] = []
-    /// The optimizer and its state.
-    public var optimizer: (any Optimizer)?
+    /// The optimizer and its state, set by ``compile(loss:optimizer:metrics:)``.
+    public internal(set) var optimizer: (any Optimizer)?
     /// The pruning policy, step and masks, once the model is wrapped with ``pruned(_:)``.
     public internal(set) var pruning: PruningState?
 
@@ -83,16 +88,35 @@ public struct Sequential: Sendable {
         }
         var generator = SplitMix64(seed: seed)
         var shape = inputShape
-        for index in layers.indices {
-            let next = try layers[index].outputShape(for: shape)
-            layers[index].build(inputShape: shape, generator: &generator)
+        var built = layers
+        for index in built.indices {
+            let next = try built[index].outputShape(for: shape)
+            built[index].build(inputShape: shape, generator: &generator)
+            try Self.check(built[index], named: layerNames[index], builtFor: shape)
             shape = next
         }
+        layers = built
         self.inputShape = inputShape
     }
 
+    /// Checks that a layer's `build` made the parameters it declares: one per name, of the shapes
+    /// ``Layer/parameterShapes(for:)`` gives, with the prunable index among them (a custom layer
+    /// that gets this wrong would otherwise break training and saving later).
+    private static func check(_ layer: any Layer, named name: String, builtFor shape: [Int]) throws(ModelError) {
+        let shapes = layer.parameters.map(\.shape)
+        guard shapes == layer.parameterShapes(for: shape), shapes.count == layer.parameterNames.count else {
+            throw .parameterMismatch(layer: name, detail: "build made shapes \(shapes) for \(layer.parameterNames.count) names "
+                                     + "\(layer.parameterNames), but parameterShapes(for: \(shape)) gives \(layer.parameterShapes(for: shape))")
+        }
+        if let prunable = layer.prunableParameterIndex, !shapes.indices.contains(prunable) {
+            throw .parameterMismatch(layer: name, detail: "prunableParameterIndex \(prunable) is not among its \(shapes.count) parameters")
+        }
+    }
+
     /// Sets the loss, optimizer and metrics used by `fit` and `evaluate`, as Keras's `compile`.
-    /// Compiling again replaces the optimizer and its state.
+    /// Compiling again replaces the optimizer and its state. An optimizer that already holds state
+    /// (taken from another model) must hold it for this model's parameters, or `fit` throws
+    /// ``ModelError/incompatibleOptimizer(_:)`` before training.
     public mutating func compile(loss: Loss, optimizer: any Optimizer, metrics: [Metric] = []) {
         self.loss = loss
         self.optimizer = optimizer

@@ -19,9 +19,16 @@ final class Workspace {
     let targets: UnsafeMutableBufferPointer<Float>
     /// Gradients of each layer's parameters.
     let parameterGradients: [[UnsafeMutableBufferPointer<Float>]]
+    /// How the layers compute their products.
+    let kernelPolicy: KernelPolicy
+    /// The compressed kernel of each layer that runs sparse (``Sequential/sparseKernels(_:)``),
+    /// refreshed when the masks change.
+    var sparseKernels: [SparseKernel?]
 
-    init(model: Sequential, capacity: Int, training: Bool) throws(ModelError) {
+    init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
         shapes = try model.activationShapes()
+        kernelPolicy = kernels
+        sparseKernels = model.sparseKernels(kernels, freezingWeights: !training)
         self.capacity = capacity
         func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
             let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
@@ -77,14 +84,16 @@ extension Sequential {
         let fuse = fusesSoftmax
         for (index, layer) in layers.enumerated() {
             let isLast = index == layers.count - 1
-            layer.forward(ForwardPass(
+            var pass = ForwardPass(
                 batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[index + 1],
                 input: UnsafeBufferPointer(workspace.activation(index, batchSize: batchSize)),
                 output: workspace.activation(index + 1, batchSize: batchSize),
                 training: training, randomKey: Self.randomKey(seed: seed, step: step, layer: index),
                 preActivation: isLast && fuse
                     ? UnsafeMutableBufferPointer(rebasing: workspace.logits[0 ..< batchSize * workspace.shapes[index + 1].reduce(1, *)])
-                    : nil))
+                    : nil)
+            pass.sparseKernel = workspace.sparseKernels[index]
+            layer.forward(pass)
         }
     }
 
@@ -107,7 +116,7 @@ extension Sequential {
     func backward(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) {
         let fuse = fusesSoftmax
         for index in layers.indices.reversed() {
-            layers[index].backward(BackwardPass(
+            var pass = BackwardPass(
                 batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[index + 1],
                 input: UnsafeBufferPointer(workspace.activation(index, batchSize: batchSize)),
                 output: UnsafeBufferPointer(workspace.activation(index + 1, batchSize: batchSize)),
@@ -115,7 +124,9 @@ extension Sequential {
                 inputGradient: index == 0 ? nil : workspace.gradient(index, batchSize: batchSize),
                 parameterGradients: workspace.parameterGradients[index],
                 randomKey: Self.randomKey(seed: seed, step: step, layer: index),
-                gradientIsPreActivation: fuse && index == layers.count - 1))
+                gradientIsPreActivation: fuse && index == layers.count - 1)
+            pass.sparseKernel = workspace.sparseKernels[index]
+            layers[index].backward(pass)
         }
     }
 }

@@ -11,9 +11,13 @@ import _PruneKitKernels
 ///
 /// Defaults are Keras's: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7.
 public struct Adam: Optimizer, Codable, Equatable {
+    /// The step size α before bias correction (Keras's `learning_rate`).
     public var learningRate: Float
+    /// The decay rate β₁ of the first-moment (mean) estimate.
     public var beta1: Float
+    /// The decay rate β₂ of the second-moment (uncentred variance) estimate.
     public var beta2: Float
+    /// The constant ε added to `sqrt(v)` for numerical stability (Keras's `epsilon`, 1e-7).
     public var epsilon: Float
     public private(set) var iterations = 0
     /// First moments, one per parameter (empty before the first update).
@@ -21,6 +25,8 @@ public struct Adam: Optimizer, Codable, Equatable {
     /// Second moments, one per parameter (empty before the first update).
     public private(set) var secondMoments: [Tensor] = []
 
+    /// An optimizer with these hyperparameters (Keras's defaults) and no state yet: moments are
+    /// created at the first update.
     public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -36,6 +42,12 @@ public struct Adam: Optimizer, Codable, Equatable {
         self.iterations = iterations
         self.firstMoments = firstMoments
         self.secondMoments = secondMoments
+    }
+
+    /// True before the first update, or when both moments have exactly these shapes.
+    public func accepts(parameterShapes: [[Int]]) -> Bool {
+        firstMoments.isEmpty && secondMoments.isEmpty
+            || firstMoments.map(\.shape) == parameterShapes && secondMoments.map(\.shape) == parameterShapes
     }
 
     public mutating func update(_ parameters: inout [Tensor], gradients: [UnsafeBufferPointer<Float>]) {

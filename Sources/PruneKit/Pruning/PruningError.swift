@@ -24,13 +24,20 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
     /// m-by-n sparsity needs a rank-2 (Dense) or rank-4 (Conv2D) kernel, as tfmot's `weights_rearrange`.
     case mByNNeedsRank2Or4(shape: [Int])
 
+    /// ``PruningPolicy`` options that cannot be used together, named as its initialiser's arguments.
+    case incompatibleOptions([String], reason: String)
+    /// ``PruningPolicy``'s `layerNames` is empty or names a layer twice.
+    case invalidLayerNames([String], reason: String)
+
     /// A model was wrapped for pruning before it had weights.
     case modelNotBuilt
     /// A layer named for pruning does not exist.
     case unknownLayer(name: String, available: [String])
-    /// A layer named for pruning has no kernel (pooling, dropout, flatten).
+    /// A layer named for pruning has no prunable parameter (pooling, dropout, flatten), see
+    /// ``Layer/prunableParameterIndex``.
     case notPrunable(layer: String, type: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .modelNotBuilt:
@@ -38,7 +45,11 @@ public enum PruningError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownLayer(let name, let available):
             return "no layer named \"\(name)\" to prune; prunable layers: \(available.joined(separator: ", "))"
         case .notPrunable(let layer, let type):
-            return "layer \(layer) (\(type)) has no kernel to prune; only Conv2D and Dense kernels are pruned"
+            return "layer \(layer) (\(type)) has no kernel to prune (no prunable parameter)"
+        case .incompatibleOptions(let options, let reason):
+            return "\(options.joined(separator: " and ")) cannot be used together: \(reason)"
+        case .invalidLayerNames(let names, let reason):
+            return "invalid layerNames \(names): \(reason)"
         case .sparsityOutOfRange(let name, let value):
             return "\(name) \(value) is outside [0, 1)"
         case .negativeBeginStep(let step):

@@ -118,8 +118,7 @@ public final class PruningSummaries: Callback {
     private func writeWeights(_ model: Sequential, step: Int, label: String) throws {
         let thresholds = Dictionary(uniqueKeysWithValues: (model.pruning?.layers ?? []).map { ($0.layerIndex, $0.threshold) })
         var histograms: [MagnitudeHistogram] = []
-        for index in Self.reportedLayers(of: model) {
-            let kernel = model.kernel(of: index)
+        for (index, kernel) in Self.reportedKernels(of: model) {
             histograms.append(MagnitudeHistogram(name: model.layerNames[index], values: kernel.scalars, bins: histogramBins,
                                                  threshold: thresholds[index]))
             try train?.addHistogram(tag: "\(model.layerNames[index])/kernel", values: kernel.scalars, step: step)
@@ -127,16 +126,17 @@ public final class PruningSummaries: Callback {
         try write(.weights(WeightsRecord(step: step, label: label, layers: histograms)))
     }
 
-    /// The pruned layers, or every layer with a kernel when the model is not pruned.
-    private static func reportedLayers(of model: Sequential) -> [Int] {
-        model.pruning?.layers.map(\.layerIndex) ?? model.layers.indices.filter { Sequential.kernelIndex(of: model.layers[$0]) != nil }
+    /// The pruned layers, or every layer with a kernel when the model is not pruned, with their kernels.
+    private static func reportedKernels(of model: Sequential) -> [(layer: Int, kernel: Tensor)] {
+        guard let pruned = model.pruning.map({ Set($0.layers.map(\.layerIndex)) }) else { return model.kernels }
+        return model.kernels.filter { pruned.contains($0.layer) }
     }
 
     private static func sparsity(of model: Sequential) -> [LayerSparsity] {
         let pruned = Dictionary(uniqueKeysWithValues: (model.pruning?.layers ?? []).map { ($0.layerIndex, $0) })
-        return reportedLayers(of: model).map { index in
+        return reportedKernels(of: model).map { index, kernel in
             let layer = pruned[index]
-            return LayerSparsity(name: model.layerNames[index], sparsity: model.kernel(of: index).zeroFraction,
+            return LayerSparsity(name: model.layerNames[index], sparsity: kernel.zeroFraction,
                                  maskSparsity: layer?.maskSparsity, threshold: layer?.threshold, targetSparsity: layer?.targetSparsity)
         }
     }
@@ -144,9 +144,9 @@ public final class PruningSummaries: Callback {
     private func runRecord(_ state: TrainingState) -> RunRecord {
         let model = state.model
         let pruned = Set(model.pruning?.layers.map(\.layerIndex) ?? [])
-        let kernels = model.layers.indices.filter { Sequential.kernelIndex(of: model.layers[$0]) != nil }.map { index in
+        let kernels = model.kernels.map { index, kernel in
             KernelDescription(name: model.layerNames[index], type: model.layers[index].typeName,
-                              shape: model.kernel(of: index).shape, pruned: pruned.contains(index))
+                              shape: kernel.shape, pruned: pruned.contains(index))
         }
         let lastStep = state.step + state.stepsPerEpoch * (state.epochs - state.epoch)
         return RunRecord(seed: state.seed, epochs: state.epochs, stepsPerEpoch: state.stepsPerEpoch,

@@ -13,6 +13,7 @@ public enum SummaryError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A summaries log could not be read back.
     case unreadableLog(path: String, detail: String)
 
+    /// The error in one sentence that names the file, parameter or layer at fault.
     public var description: String {
         switch self {
         case .cannotCreateDirectory(let path, let detail):

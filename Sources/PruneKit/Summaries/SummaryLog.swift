@@ -4,8 +4,11 @@ import Foundation
 public struct SummaryLog: Sendable, Equatable {
     /// The run's description (the last one, when a run was resumed).
     public var run: RunRecord
+    /// The step records, in order.
     public var steps: [StepRecord] = []
+    /// The epoch records, in order.
     public var epochs: [EpochRecord] = []
+    /// The weight snapshots, in order.
     public var weights: [WeightsRecord] = []
 
     /// Reads `summaries.jsonl` in `directory`.

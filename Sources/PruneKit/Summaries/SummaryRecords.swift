@@ -7,9 +7,13 @@
 /// - `epoch`: the epoch's losses and accuracies (validation included) and per-layer sparsity.
 /// - `weights`: a magnitude histogram of each pruned (or, unpruned, each) kernel.
 public enum SummaryRecord: Sendable, Equatable {
+    /// The first record of a run.
     case run(RunRecord)
+    /// After a training batch.
     case step(StepRecord)
+    /// After an epoch.
     case epoch(EpochRecord)
+    /// A snapshot of the weight magnitudes.
     case weights(WeightsRecord)
 }
 
@@ -37,9 +41,13 @@ public struct RunRecord: Sendable, Codable, Equatable {
 
 /// A kernel of the model.
 public struct KernelDescription: Sendable, Codable, Equatable {
+    /// The layer's name (``Sequential/layerNames``).
     public var name: String
+    /// The layer's Keras class name, such as `Dense`.
     public var type: String
+    /// The kernel's shape.
     public var shape: [Int]
+    /// Whether the run prunes this kernel.
     public var pruned: Bool
 }
 
@@ -47,13 +55,19 @@ public struct KernelDescription: Sendable, Codable, Equatable {
 public struct PruningDescription: Sendable, Codable, Equatable {
     /// `"PolynomialDecay"`, `"ConstantSparsity"` or the type name of a custom schedule.
     public var schedule: String
+    /// ``PolynomialDecay``'s starting sparsity; `nil` for other schedules.
     public var initialSparsity: Double?
     /// The sparsity the schedule ends at.
     public var finalSparsity: Double
+    /// The schedule's first pruning step.
     public var beginStep: Int
+    /// The schedule's last pruning step (`-1`: prune for ever).
     public var endStep: Int
+    /// Masks are updated every this many steps.
     public var frequency: Int
+    /// ``PolynomialDecay``'s exponent; `nil` for other schedules.
     public var power: Double?
+    /// Whether ``PolynomialDecay`` also updates at its end step; `nil` for other schedules.
     public var updatesAtEndStep: Bool?
     /// `perLayer` or `global`.
     public var scope: String
@@ -71,6 +85,7 @@ public struct PruningDescription: Sendable, Codable, Equatable {
 
 /// One pruned kernel's state at a moment.
 public struct LayerSparsity: Sendable, Codable, Equatable {
+    /// The layer's name.
     public var name: String
     /// The fraction of the kernel that is exactly zero.
     public var sparsity: Double
@@ -86,6 +101,7 @@ public struct LayerSparsity: Sendable, Codable, Equatable {
 public struct StepRecord: Sendable, Codable, Equatable {
     /// Batches trained so far (the pruning step of the batch just trained).
     public var step: Int
+    /// The epoch the batch belongs to, counted from 0.
     public var epoch: Int
     /// This batch's loss.
     public var batchLoss: Double
@@ -93,21 +109,29 @@ public struct StepRecord: Sendable, Codable, Equatable {
     public var loss: Double
     /// The epoch's running accuracy.
     public var accuracy: Double
+    /// Each reported kernel's sparsity after the batch.
     public var layers: [LayerSparsity]
 }
 
 /// After an epoch.
 public struct EpochRecord: Sendable, Codable, Equatable {
+    /// The epoch, counted from 0.
     public var epoch: Int
     /// Batches trained so far.
     public var step: Int
+    /// Mean training loss over the epoch.
     public var loss: Double
+    /// Training accuracy over the epoch.
     public var accuracy: Double
+    /// Validation loss, `nil` without validation data.
     public var validationLoss: Double?
+    /// Validation accuracy, `nil` without validation data.
     public var validationAccuracy: Double?
+    /// Wall time of the epoch, validation included.
     public var seconds: Double
     /// Training samples per second over the epoch's batches.
     public var samplesPerSecond: Double
+    /// Each reported kernel's sparsity at the end of the epoch.
     public var layers: [LayerSparsity]
 }
 
@@ -117,11 +141,13 @@ public struct WeightsRecord: Sendable, Codable, Equatable {
     public var step: Int
     /// `"start"`, `"epoch N"` (1-based, after that epoch) or `"end"`.
     public var label: String
+    /// One histogram per reported kernel.
     public var layers: [MagnitudeHistogram]
 }
 
 /// The distribution of one kernel's |w|: exact zeros counted apart, the rest in equal bins.
 public struct MagnitudeHistogram: Sendable, Codable, Equatable {
+    /// The layer's name.
     public var name: String
     /// All weights.
     public var count: Int
@@ -130,6 +156,7 @@ public struct MagnitudeHistogram: Sendable, Codable, Equatable {
     /// The largest |w|; bin `i` holds the non-zero weights with |w| in `[i, i + 1) · maxMagnitude / bins`
     /// (the last bin includes `maxMagnitude`).
     public var maxMagnitude: Float
+    /// The number of non-zero weights in each bin.
     public var counts: [Int]
     /// The pruning threshold at that moment, `nil` unpruned.
     public var threshold: Float?

@@ -25,6 +25,7 @@ public struct History: Sendable, Codable, Equatable {
     /// Validation samples scored after each epoch (0 without validation).
     public var validationCount: Int
 
+    /// A history of `epochs` for a run on these sample counts.
     public init(epochs: [EpochLogs] = [], trainingCount: Int, validationCount: Int) {
         self.epochs = epochs
         self.trainingCount = trainingCount

@@ -10,7 +10,7 @@ import Foundation
 ///     var resumed = checkpoint.model
 ///     try resumed.fit(data, epochs: 30, initialEpoch: checkpoint.epochsCompleted ?? 0)
 ///
-/// Each save is atomic (see ``Checkpoint/write(to:includeOptimizer:)``), so a run killed while
+/// Each save is atomic (see ``Checkpoint/write(to:includeOptimizer:encoding:)``), so a run killed while
 /// saving still leaves the previous epoch's file. An epoch cut short by
 /// ``TrainingState/stopTraining`` is not saved: a file always holds a position a resumed run
 /// continues from exactly. A failed save stops training: `fit` throws
@@ -30,6 +30,13 @@ public final class ModelCheckpoint: Callback {
     /// The file written after `epochsCompleted` epochs.
     public func path(epochsCompleted: Int) -> String {
         path.replacingOccurrences(of: "{epoch}", with: String(epochsCompleted))
+    }
+
+    /// The file holding the model after `epochsCompleted` epochs, if it exists: where a run that
+    /// fails during epoch `epochsCompleted` (counted from 0) resumes from. `nil` before the first epoch ends.
+    public func lastSaved(before epochsCompleted: Int) -> String? {
+        let file = path(epochsCompleted: epochsCompleted)
+        return epochsCompleted > 0 && FileManager.default.fileExists(atPath: file) ? file : nil
     }
 
     public func epochEnd(_ state: inout TrainingState) throws {

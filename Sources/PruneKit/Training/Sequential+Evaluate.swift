@@ -1,12 +1,16 @@
 extension Sequential {
     /// The mean loss and the accuracy on `data`, as Keras's `evaluate`. Dropout is off.
     ///
+    /// `kernels` chooses dense or sparse products (``KernelPolicy``): by default a pruned or
+    /// stripped layer sparse enough to gain runs on sparse kernels, with the same results.
+    ///
     /// - Throws: ``ModelError/notBuilt`` before the model knows its input shape,
     ///   ``ModelError/dataMismatch(_:)`` when the data does not fit it.
-    public func evaluate(_ data: Dataset, batchSize: Int = 250) throws(ModelError) -> Evaluation {
+    public func evaluate(_ data: Dataset, batchSize: Int = 250, kernels: KernelPolicy = .automatic) throws(ModelError) -> Evaluation {
         guard batchSize > 0 else { throw .invalidArgument(name: "batchSize", value: "\(batchSize)", allowed: "at least 1") }
         try checkLabels(data)
-        return evaluate(data, in: try Workspace(model: self, capacity: min(batchSize, max(data.count, 1)), training: false))
+        return evaluate(data, in: try Workspace(model: self, capacity: min(batchSize, max(data.count, 1)), training: false,
+                                                kernels: kernels))
     }
 
     /// Scores `data` batch by batch through `workspace`'s buffers.
@@ -24,11 +28,11 @@ extension Sequential {
     }
 
     /// The model's outputs (class probabilities) for every image of `data`, `[count, classes]`, as
-    /// Keras's `predict`.
-    public func predict(_ data: Dataset, batchSize: Int = 250) throws(ModelError) -> Tensor {
+    /// Keras's `predict`. `kernels` chooses dense or sparse products (``KernelPolicy``), with the same results.
+    public func predict(_ data: Dataset, batchSize: Int = 250, kernels: KernelPolicy = .automatic) throws(ModelError) -> Tensor {
         guard batchSize > 0 else { throw .invalidArgument(name: "batchSize", value: "\(batchSize)", allowed: "at least 1") }
         try checkLabels(data)
-        let workspace = try Workspace(model: self, capacity: min(batchSize, max(data.count, 1)), training: false)
+        let workspace = try Workspace(model: self, capacity: min(batchSize, max(data.count, 1)), training: false, kernels: kernels)
         let classes = workspace.shapes.last!.reduce(1, *)
         var scalars = [Float](repeating: 0, count: data.count * classes)
         for range in Parallel.ranges(data.count, size: batchSize) {

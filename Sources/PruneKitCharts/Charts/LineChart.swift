@@ -53,7 +53,7 @@ public struct LineChart: Sendable {
     /// - Parameters:
     ///   - width: Image width in pixels.
     ///   - height: Image height in pixels.
-    ///   - fontPath: A TrueType font; DejaVu Sans at its Debian path by default.
+    ///   - fontPath: A TrueType font; ``ChartFont/defaultPath`` by default.
     /// - Throws: ``ChartError/fontNotFound(path:)`` (naming `fontPath`) and the other font and
     ///   size errors of ``ChartError``.
     public func render(width: Int, height: Int, fontPath: String = ChartFont.defaultPath) throws(ChartError) -> ChartImage {

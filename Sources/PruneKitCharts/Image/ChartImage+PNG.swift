@@ -1,45 +1,14 @@
 import _CLibPNG
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PruneKitFiles
 
 extension ChartImage {
-    /// Writes the image as an 8-bit RGB PNG at `path`, atomically: the bytes go to a temporary file
-    /// in the same directory, which is then renamed over `path`. On failure the temporary file is
-    /// removed and any existing file at `path` is left as it was.
+    /// Writes the image as an 8-bit RGB PNG at `path`, atomically with `AtomicFile` (PruneKitFiles): on failure
+    /// any existing file at `path` is left as it was.
     ///
     /// - Throws: ``ChartError/cannotWritePNG(path:detail:)``.
     public func writePNG(to path: String) throws(ChartError) {
-        let bytes = try encodePNG(path: path)
-        let directoryEnd = path.lastIndex(of: "/")
-        let directory = directoryEnd.map { String(path[...$0]) } ?? ""
-        let name = directoryEnd.map { String(path[path.index(after: $0)...]) } ?? path
-        // A hidden sibling, its name kept well under NAME_MAX (255 bytes) however long `name` is.
-        let stem = String(decoding: name.utf8.prefix(200), as: UTF8.self)
-        let temporary = "\(directory).\(stem).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw .cannotWritePNG(path: path, detail: Self.systemError()) }
-        var written = 0
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = Self.systemError()
-                    return
-                }
-                written += result
-            }
-        }
-        if close(descriptor) != 0, failure == nil { failure = Self.systemError() }
-        if failure == nil, rename(temporary, path) != 0 { failure = Self.systemError() }
-        if let failure {
-            unlink(temporary)
-            throw .cannotWritePNG(path: path, detail: failure)
-        }
+        let bytes = try pngData(path: path)
+        do { try AtomicFile.write(bytes, to: path) } catch { throw .cannotWritePNG(path: path, detail: error.detail) }
     }
 
     /// Reads an 8-bit PNG from `path`, converting any format to RGB (alpha composed over white).
@@ -67,8 +36,10 @@ extension ChartImage {
     }
 
     /// The PNG encoding of the image, by libpng's simplified write API into memory.
-    /// `path` only names the destination in errors.
-    private func encodePNG(path: String) throws(ChartError) -> [UInt8] {
+    ///
+    /// - Parameter path: Only names the destination in errors.
+    /// - Throws: ``ChartError/cannotWritePNG(path:detail:)`` for an empty image or when libpng fails.
+    public func pngData(path: String = "PNG") throws(ChartError) -> [UInt8] {
         guard width > 0, height > 0 else {
             throw .cannotWritePNG(path: path, detail: "image is empty (\(width)×\(height))")
         }
@@ -108,6 +79,4 @@ extension ChartImage {
             String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
-
-    private static func systemError() -> String { String(cString: strerror(errno)) }
 }

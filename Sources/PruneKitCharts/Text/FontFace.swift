@@ -37,9 +37,10 @@ final class FontFace {
     /// Opens the font file at `path`.
     ///
     /// - Throws: ``ChartError/fontNotFound(path:)`` when no file is there,
-    ///   ``ChartError/fontUnreadable(path:detail:)`` when FreeType rejects it.
+    ///   ``ChartError/fontUnreadable(path:detail:)`` when it cannot be read or FreeType rejects it.
     init(path: String) throws(ChartError) {
-        guard access(path, R_OK) == 0 else { throw .fontNotFound(path: path) }
+        guard access(path, F_OK) == 0 else { throw .fontNotFound(path: path) }
+        guard access(path, R_OK) == 0 else { throw .fontUnreadable(path: path, detail: "no permission to read it") }
         var library: FT_Library?
         let initError = FT_Init_FreeType(&library)
         guard initError == 0 else { throw .fontUnreadable(path: path, detail: "FT_Init_FreeType error \(initError)") }
@@ -47,7 +48,7 @@ final class FontFace {
         var face: FT_Face?
         let faceError = FT_New_Face(library, path, 0, &face)
         guard faceError == 0, face != nil else {
-            throw .fontUnreadable(path: path, detail: "FT_New_Face error \(faceError)")
+            throw .fontUnreadable(path: path, detail: "not a font file FreeType can read (FT_New_Face error \(faceError))")
         }
         self.face = face
     }

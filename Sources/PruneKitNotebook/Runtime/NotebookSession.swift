@@ -42,17 +42,17 @@ public final class NotebookSession: @unchecked Sendable {
         var overrides: [String: String] = [:]
         var errors: [String] = []
         for line in (environment["PRUNEKIT_NOTEBOOK_PARAMETERS"] ?? "").split(separator: "\n") {
-            if let (name, value) = Self.assignment(line) { overrides[name] = value } else { errors.append("bad parameter '\(line)'") }
+            if let (name, value) = ParameterAssignment.parse(line) { overrides[name] = value } else { errors.append("bad parameter '\(line)'") }
         }
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "--quick" {
                 quick = true
-            } else if argument == "--set", index + 1 < arguments.count, let (name, value) = Self.assignment(arguments[index + 1][...]) {
+            } else if argument == "--set", index + 1 < arguments.count, let (name, value) = ParameterAssignment.parse(arguments[index + 1]) {
                 overrides[name] = value
                 index += 1
-            } else if let (name, value) = Self.assignment(argument[...]), !argument.hasPrefix("-") {
+            } else if let (name, value) = ParameterAssignment.parse(argument), !argument.hasPrefix("-") {
                 overrides[name] = value
             } else {
                 errors.append("unknown argument '\(argument)' (use --quick, --set name=value)")
@@ -65,12 +65,6 @@ public final class NotebookSession: @unchecked Sendable {
         let name = executableName.hasPrefix("nb") ? String(executableName.dropFirst(2)) : executableName
         filesDirectory = environment["PRUNEKIT_NOTEBOOK_FILES"]
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("prunekit-notebooks/\(name)_files")
-    }
-
-    /// `name=value` split at the first `=`, or `nil`.
-    static func assignment(_ text: Substring) -> (String, String)? {
-        guard let equals = text.firstIndex(of: "="), equals > text.startIndex else { return nil }
-        return (String(text[..<equals]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: equals)...]))
     }
 
     /// Line-buffers standard output (so control lines and text reach the weaver in order, as they

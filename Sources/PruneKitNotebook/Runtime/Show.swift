@@ -24,7 +24,7 @@ public func show(markdown: String) {
 ///   - image: The picture, for example a rendered chart.
 ///   - name: The file name without `.png`: letters, digits, `-` and `_`, unique within the notebook.
 ///   - alt: What the picture shows, for the page's alt text.
-/// - Throws: ``ChartError`` when the file cannot be written.
+/// - Throws: `ChartError` when the file cannot be written.
 public func show(image: ChartImage, name: String, alt: String) throws {
     let session = NotebookSession.shared
     session.start()
@@ -38,12 +38,21 @@ public func show(image: ChartImage, name: String, alt: String) throws {
     session.emit(.image(file: file, alt: alt), plain: "[image: \(alt) → \(path)]")
 }
 
-/// Renders a line chart at `width`×`height` and shows it (see ``show(image:name:alt:)``).
-public func show(_ chart: LineChart, name: String, alt: String? = nil, width: Int = 900, height: Int = 500) throws {
-    try show(image: chart.render(width: width, height: height), name: name, alt: alt ?? chart.title)
+/// Renders a line chart at `width`×`height` in the font at `fontPath` and shows it (see
+/// ``show(image:name:alt:)``).
+///
+/// - Throws: `ChartError.fontNotFound` or `ChartError.fontUnreadable`
+///   naming `fontPath`, before anything is shown; `ChartError` when the file cannot be written.
+public func show(_ chart: LineChart, name: String, alt: String? = nil, width: Int = 900, height: Int = 500,
+                 fontPath: String = ChartFont.defaultPath) throws {
+    try show(image: chart.render(width: width, height: height, fontPath: fontPath), name: name, alt: alt ?? chart.title)
 }
 
-/// Renders a histogram chart at `width`×`height` and shows it (see ``show(image:name:alt:)``).
-public func show(_ chart: HistogramChart, name: String, alt: String? = nil, width: Int = 900, height: Int = 500) throws {
-    try show(image: chart.render(width: width, height: height), name: name, alt: alt ?? chart.title)
+/// Renders a histogram chart at `width`×`height` in the font at `fontPath` and shows it (see
+/// ``show(image:name:alt:)``).
+///
+/// - Throws: as ``show(_:name:alt:width:height:fontPath:)-(LineChart,_,_,_,_,_)``.
+public func show(_ chart: HistogramChart, name: String, alt: String? = nil, width: Int = 900, height: Int = 500,
+                 fontPath: String = ChartFont.defaultPath) throws {
+    try show(image: chart.render(width: width, height: height, fontPath: fontPath), name: name, alt: alt ?? chart.title)
 }

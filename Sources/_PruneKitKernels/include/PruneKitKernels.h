@@ -23,13 +23,21 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
               int accumulate,
               float *C, ptrdiff_t ldc);
 
-/// Which implementation `pk_sgemm` dispatches to on this CPU: "avx2+fma", "neon" or "portable".
+/// Which implementation `pk_sgemm` dispatches to: "avx512", "avx2+fma", "neon" or "portable".
+/// Without pk_sgemm_select, the first of those the CPU runs (AVX-512F; AVX2 with FMA; AArch64).
+///
+/// The SIMD paths ("avx512", "avx2+fma", "neon") compute every element of C as fused multiply-adds
+/// in ascending k from +0 over K blocks of at most 320, the blocks added to C in order, so they
+/// give the same bits. "portable" multiplies and adds separately (no FMA), so its last bits differ.
 const char *pk_sgemm_implementation(void);
 
-/// Forces the portable implementation (non-zero) or restores CPU dispatch (zero); for tests and
-/// benchmarks that compare paths.
-void pk_force_portable(int enabled);
+/// Whether this build and CPU can run the implementation `name` (see pk_sgemm_implementation).
+int pk_sgemm_supports(const char *name);
 
+/// Forces the implementation `name` for every later call (process-wide), or restores CPU dispatch
+/// when `name` is NULL; for tests and benchmarks that compare paths. Returns 0 on success, -1 for
+/// an unknown name, -2 when this build or CPU cannot run it (the choice is then left unchanged).
+int pk_sgemm_select(const char *name);
 
 /* MARK: - Element-wise kernels
  *
@@ -115,6 +123,64 @@ void pk_im2col(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
 void pk_col2im(const float *patches, ptrdiff_t samples, ptrdiff_t inputHeight,
                ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
                ptrdiff_t kernelWidth, float *inputGradient);
+
+/* MARK: - Sparse-weight products (pruned layers)
+ *
+ * XNNPACK-style SpMM: the rows of the dense operand (pixels or samples) lie in 16-float vectors,
+ * the sparse operand is a list of (offset, weight) entries per output column. Each entry list is
+ * cut where the dense GEMM cuts K (pk_sgemm_k_block), so that with the same entries in ascending
+ * inner index the products equal pk_sgemm's bit for bit (pruned weights are zero and skipping
+ * them changes no sum: see sparse.c). They run on the fused multiply-add paths only.
+ */
+
+/// The largest K block of the GEMM path in use (320 on every path): where sums are cut.
+ptrdiff_t pk_sgemm_k_block(void);
+
+/// Whether the sparse products match the dense ones on the GEMM path in use: 1 on the fused
+/// multiply-add paths ("avx512", "avx2+fma", "neon"), 0 on "portable".
+int pk_sparse_available(void);
+
+/// For every segment s < `segments`, column j < `columns` and row r < roundUp(length, 16):
+///
+///     c[s·cStride + j·ldc + r] = ((t₀ + t₁) + …) + t_{blocks−1}
+///     t_b = fma(values[e_last], A(e_last), … fma(values[e_first], A(e_first), +0))
+///
+/// over the entries e of block b of column j, `starts[j·blocks + b] ≤ e < starts[j·blocks + b + 1]`,
+/// in order, with A(e) = a[s·aStride + offsets[e]·offsetScale + r]. Rows from `length` up to the next multiple
+/// of 16 are computed too (from whatever `a` holds there), so both buffers must extend that far.
+void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
+             ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
+             ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length);
+
+/// Sampled dense-dense product: for each entry e < count, `out[positions[e]]` = the dot product of
+/// a[s·aStride + aOffsets[e]·aScale + r] and b[s·bStride + bOffsets[e]·bScale + r] over segments s and rows
+/// r < roundUp(length, 16), summed in 16 lanes (lane l takes r ≡ l mod 16, by fused multiply-adds
+/// in ascending s then r, from +0), then the lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4},
+/// result = (q₀ + q₂) + (q₁ + q₃). The caller pads so that b is 0 and a finite for rows ≥ `length`.
+void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
+              ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
+              ptrdiff_t length, const int32_t *positions, float *out);
+
+/// `destination[e] = source[index[e]]` for e < count (a compressed kernel's current weights).
+void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination);
+
+/// `destination[e] = source[index[e]]` for e < count (entry offsets for a memory layout).
+void pk_gather_i32(ptrdiff_t count, const int32_t *index, const int32_t *source, int32_t *destination);
+
+/// `dst[j·ldd + i] = src[i·lds + j]` for i < rows, j < cols (in 8×8 register blocks); `dst` must
+/// not overlap `src`.
+void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t lds, float *dst,
+                  ptrdiff_t ldd);
+
+/// The adjoint of a stride-1 convolution's receptive fields on a channel-major sample, from
+/// patches laid out one row per kernel element k = (i·kernelWidth + j)·channels + c over "wide"
+/// output positions q (q = y·width + x): for (i, j) from (kernelHeight − 1, kernelWidth − 1) down
+/// to (0, 0), then c ascending, `inputGradient[c·channelStride + i·width + j + q] += patches[k·ldp + q]`
+/// for q < length. Each input position thus receives its contributions in ascending q, as pk_col2im
+/// adds them in ascending patch row.
+void pk_col2im_wide(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,
+                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth,
+                    float *inputGradient, ptrdiff_t channelStride);
 
 #ifdef __cplusplus
 }

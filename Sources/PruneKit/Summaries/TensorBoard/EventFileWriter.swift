@@ -11,7 +11,7 @@ import Darwin
 /// The file is `events.out.tfevents.<unix seconds>.<hostname>.<pid>.<counter>` inside the log
 /// directory, where `<counter>` is the smallest number that makes the name new, so writers started
 /// in the same second never share a file. It holds TFRecord-framed `Event` messages (see
-/// ``TFRecord``), starting with one that carries the wall time and the file version `brain.Event:2`.
+/// `TFRecord`), starting with one that carries the wall time and the file version `brain.Event:2`.
 ///
 /// Each record goes to the operating system with one `write(2)` as it is added, without buffering
 /// in the process, so a run that is killed leaves a file that TensorBoard reads up to the last
@@ -54,7 +54,7 @@ public final class EventFileWriter {
     }
 
     /// Records the distribution of `values` under `tag` at `step`, bucketed as TensorFlow's
-    /// histogram summary does (see ``HistogramSummary``).
+    /// histogram summary does (see `HistogramSummary`).
     ///
     /// - Parameters:
     ///   - tag: The series name, for example `"conv1/kernel"`.

@@ -1,0 +1,163 @@
+import _PruneKitKernels
+
+/// Conv2D's products on a compressed kernel (``SparseKernel``), without im2col.
+///
+/// Each sample is transposed to channel-major planes. Output position `(y, x)` is computed at
+/// "wide" index `q = y·width + x` (input width, so `q` steps through the input plane with the
+/// output): the kernel element `(i, j, c)` then reads plane `c` at `q + i·width + j`, one fixed
+/// offset per kernel element, and a vector of 16 consecutive `q` is one load — XNNPACK's SpMM
+/// over pixels. The `kernelWidth − 1` wide positions past each output row are computed and
+/// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
+/// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
+extension Conv2D: SparseComputable {
+    static var sparseCrossover: Double { 0.2 }
+    /// Below 64 inputs per output (the article's first convolution has 9), the layout changes
+    /// around the sparse products cost more than the products save.
+    static var sparseMinimumInputs: Int { 64 }
+
+    /// Memory layout of the wide, channel-major form of a batch.
+    struct WideLayout {
+        let geometry: Geometry
+        /// Wide output positions that cover every output: `(outputHeight − 1)·width + outputWidth`.
+        var length: Int { (geometry.outputHeight - 1) * geometry.inputWidth + geometry.outputWidth }
+        /// Floats per output plane (``length`` rounded up to a vector).
+        var planeStride: Int { roundUpToVector(length) }
+        /// Floats per input plane: room for every read `q + i·width + j` with `q < planeStride`.
+        var channelStride: Int {
+            roundUpToVector(planeStride + (geometry.kernelHeight - 1) * geometry.inputWidth + geometry.kernelWidth - 1)
+        }
+        /// Offset of kernel element `k = (i·kernelWidth + j)·channels + c` in a sample's input planes.
+        var patchOffsets: [Int32] {
+            (0 ..< geometry.patchSize).map { k in
+                let c = k % geometry.channels, ij = k / geometry.channels
+                return Int32(c * channelStride + (ij / geometry.kernelWidth) * geometry.inputWidth + ij % geometry.kernelWidth)
+            }
+        }
+
+        /// Samples `samples` of `input` as zero-padded channel-major planes (freed by the caller).
+        func planes(_ input: UnsafePointer<Float>, samples: Range<Int>) -> UnsafeMutablePointer<Float> {
+            let sampleStride = geometry.channels * channelStride
+            let planes = zeroedBuffer(samples.count * sampleStride)
+            let pixels = geometry.inputHeight * geometry.inputWidth
+            for (slot, sample) in samples.enumerated() {
+                pk_transpose(pixels, geometry.channels, input + sample * geometry.inputSize, geometry.channels,
+                             planes + slot * sampleStride, channelStride)
+            }
+            return planes
+        }
+    }
+
+    func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel) {
+        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+        let layout = WideLayout(geometry: geometry)
+        let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
+        let outputSize = geometry.outputPixels * filters
+        let entryOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            let weights = sparse.columnWeights(kernel.baseAddress!)
+            parameters[1].scalars.withUnsafeBufferPointer { bias in
+                entryOffsets.withUnsafeBufferPointer { offsets in
+                    weights.withUnsafeBufferPointer { values in
+                        sparse.columnStarts.withUnsafeBufferPointer { starts in
+                            Parallel.forEach(chunks.count) { index in
+                                let samples = chunks[index]
+                                let planes = layout.planes(pass.input.baseAddress!, samples: samples)
+                                // One sample's wide output at a time, so that it stays in cache until it
+                                // is laid out channels-last (pk_spmm writes all of it).
+                                let wide = UnsafeMutablePointer<Float>.allocate(capacity: filters * layout.planeStride)
+                                defer { planes.deallocate(); wide.deallocate() }
+                                let output = pass.output.baseAddress! + samples.lowerBound * outputSize
+                                for slot in 0 ..< samples.count {
+                                    pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, 1, values.baseAddress,
+                                            planes + slot * geometry.channels * layout.channelStride, 0, wide, layout.planeStride,
+                                            0, 1, layout.length)
+                                    for y in 0 ..< geometry.outputHeight {
+                                        pk_transpose(filters, geometry.outputWidth, wide + y * geometry.inputWidth, layout.planeStride,
+                                                     output + slot * outputSize + y * geometry.outputWidth * filters, filters)
+                                    }
+                                }
+                                finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
+                                                   bias: bias.baseAddress!, activation: activation,
+                                                   offset: samples.lowerBound * outputSize, pass: pass)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel) {
+        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+        let layout = WideLayout(geometry: geometry)
+        let kernelCount = geometry.patchSize * filters
+        let outputSize = geometry.outputPixels * filters
+        let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
+        var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
+            count = chunks.count * (kernelCount + filters)
+        }
+        // Kernel gradient entries: the input-plane offset of each entry's patch element.
+        let patchOffsets = gathered(layout.patchOffsets, at: sparse.rowEntryRows)
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            let weights = sparse.rowWeights(kernel.baseAddress!)
+            patchOffsets.withUnsafeBufferPointer { rowOffsets in
+                sparse.rowEntryColumns.withUnsafeBufferPointer { filterOffsets in
+                    weights.withUnsafeBufferPointer { values in
+                        sparse.rowStarts.withUnsafeBufferPointer { starts in
+                            sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
+                                partials.withUnsafeMutableBufferPointer { partials in
+                                    Parallel.forEach(chunks.count) { index in
+                                        let samples = chunks[index]
+                                        let rows = samples.count * geometry.outputPixels
+                                        let gradient = pass.outputGradient.baseAddress! + samples.lowerBound * outputSize
+                                        let output = pass.output.baseAddress! + samples.lowerBound * outputSize
+                                        if !pass.gradientIsPreActivation {
+                                            activation.backpropagate(gradient, output: output, rows: rows, width: filters)
+                                        }
+                                        let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
+                                        Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
+                                        // The gradient as wide filter planes, zero at the dropped positions.
+                                        let filterStride = filters * layout.planeStride
+                                        let wide = zeroedBuffer(samples.count * filterStride)
+                                        let planes = layout.planes(pass.input.baseAddress!, samples: samples)
+                                        defer { wide.deallocate(); planes.deallocate() }
+                                        for slot in 0 ..< samples.count {
+                                            for y in 0 ..< geometry.outputHeight {
+                                                pk_transpose(geometry.outputWidth, filters,
+                                                             gradient + slot * outputSize + y * geometry.outputWidth * filters, filters,
+                                                             wide + slot * filterStride + y * geometry.inputWidth, layout.planeStride)
+                                            }
+                                        }
+                                        pk_fill(partialKernel, kernelCount, 0)
+                                        pk_sddmm(sparse.count, rowOffsets.baseAddress, 1, filterOffsets.baseAddress, layout.planeStride, planes,
+                                                 geometry.channels * layout.channelStride, wide, filterStride, samples.count,
+                                                 layout.length, positions.baseAddress, partialKernel)
+                                        guard let inputGradient = pass.inputGradient else { return }
+                                        let patches = zeroedBuffer(geometry.patchSize * layout.planeStride)
+                                        let gradientPlanes = zeroedBuffer(geometry.channels * layout.channelStride)
+                                        defer { patches.deallocate(); gradientPlanes.deallocate() }
+                                        for (slot, sample) in samples.enumerated() {
+                                            // patches[k, q] = Σ_f kernel[k, f] · gradient[f, q], then added back onto the input.
+                                            pk_spmm(geometry.patchSize, sparse.columnBlocks, starts.baseAddress!, filterOffsets.baseAddress,
+                                                    layout.planeStride, values.baseAddress, wide + slot * filterStride, 0, patches, layout.planeStride, 0, 1,
+                                                    layout.length)
+                                            pk_fill(gradientPlanes, geometry.channels * layout.channelStride, 0)
+                                            pk_col2im_wide(patches, layout.planeStride, layout.length, geometry.inputWidth,
+                                                           geometry.channels, geometry.kernelHeight, geometry.kernelWidth,
+                                                           gradientPlanes, layout.channelStride)
+                                            pk_transpose(geometry.channels, geometry.inputHeight * geometry.inputWidth, gradientPlanes,
+                                                         layout.channelStride, inputGradient.baseAddress! + sample * geometry.inputSize,
+                                                         geometry.channels)
+                                        }
+                                    }
+                                    sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,
+                                                into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

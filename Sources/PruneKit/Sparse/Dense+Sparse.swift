@@ -1,0 +1,110 @@
+import _PruneKitKernels
+
+/// Dense's products on a compressed kernel (``SparseKernel``): the batch is transposed so that
+/// each input feature's values over 16 samples form one vector, as XNNPACK's SpMM reads them.
+/// Forward and input gradient equal the dense GEMM's bits; the kernel gradient is computed only
+/// at kept positions (``pk_sddmm``'s 16-lane order) and is 0 at pruned ones.
+extension Dense: SparseComputable {
+    static var sparseCrossover: Double { 0.2 }
+    static var sparseMinimumInputs: Int { 1 }
+
+    /// `output = activation(input · kernel + bias)` through ``pk_spmm``, in the same row blocks as
+    /// the dense forward pass.
+    func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel) {
+        let inputs = pass.inputShape[0]
+        let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
+        let stride = roundUpToVector(min(pass.batchSize, Self.blockRows))
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            let weights = sparse.columnWeights(kernel.baseAddress!)
+            parameters[1].scalars.withUnsafeBufferPointer { bias in
+                sparse.columnEntryRows.withUnsafeBufferPointer { offsets in
+                    weights.withUnsafeBufferPointer { values in
+                        sparse.columnStarts.withUnsafeBufferPointer { starts in
+                            Parallel.forEach(blocks.count) { index in
+                                let rows = blocks[index]
+                                // Rows past the block's samples are computed and dropped: only a partial
+                                // block needs its padding initialised. pk_spmm writes all of outputT.
+                                let inputT = rows.count < stride ? zeroedBuffer(inputs * stride)
+                                                                 : .allocate(capacity: inputs * stride)
+                                let outputT = UnsafeMutablePointer<Float>.allocate(capacity: units * stride)
+                                defer { inputT.deallocate(); outputT.deallocate() }
+                                pk_transpose(rows.count, inputs, pass.input.baseAddress! + rows.lowerBound * inputs, inputs, inputT, stride)
+                                pk_spmm(units, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, stride, values.baseAddress,
+                                        inputT, 0, outputT, stride, 0, 1, rows.count)
+                                let output = pass.output.baseAddress! + rows.lowerBound * units
+                                pk_transpose(units, rows.count, outputT, stride, output, units)
+                                finishLinearOutput(output, rows: rows.count, width: units, bias: bias.baseAddress!, activation: activation,
+                                                   offset: rows.lowerBound * units, pass: pass)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The backward pass with ``pk_sddmm`` for the kernel gradient (kept positions only) and
+    /// ``pk_spmm`` on the kernel's rows for the input gradient.
+    func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel) {
+        let inputs = pass.inputShape[0], batch = pass.batchSize
+        let gradient = pass.outputGradient.baseAddress!
+        if !pass.gradientIsPreActivation {
+            activation.backpropagate(gradient, output: pass.output.baseAddress!, rows: batch, width: units)
+        }
+        Elementwise.sumRows(gradient, rows: batch, width: units, into: pass.parameterGradients[1].baseAddress!)
+        // The whole batch transposed, padded with zeros to a multiple of 16 samples.
+        let stride = roundUpToVector(batch)
+        let inputT = zeroedBuffer(inputs * stride), gradientT = zeroedBuffer(units * stride)
+        defer { inputT.deallocate(); gradientT.deallocate() }
+        let featureBlocks = Parallel.ranges(inputs, size: Self.blockRows)
+        Parallel.forEach(featureBlocks.count + 1) { index in
+            if index < featureBlocks.count {
+                let features = featureBlocks[index]
+                pk_transpose(batch, features.count, pass.input.baseAddress! + features.lowerBound, inputs,
+                             inputT + features.lowerBound * stride, stride)
+            } else {
+                pk_transpose(batch, units, gradient, units, gradientT, stride)
+            }
+        }
+        let kernelGradient = pass.parameterGradients[0].baseAddress!
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            let weights = sparse.rowWeights(kernel.baseAddress!)
+            let batchBlocks = Parallel.ranges(batch, size: Self.blockRows)
+            let inputGradientPieces = pass.inputGradient == nil ? 0 : batchBlocks.count
+            sparse.rowEntryColumns.withUnsafeBufferPointer { columnOffsets in
+                weights.withUnsafeBufferPointer { values in
+                    sparse.rowEntryRows.withUnsafeBufferPointer { rowOffsets in
+                        sparse.rowStarts.withUnsafeBufferPointer { starts in
+                            sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
+                                Parallel.forEach(featureBlocks.count + inputGradientPieces) { index in
+                                    if index < featureBlocks.count {
+                                        // kernelGradient[rows, :] at kept positions; 0 elsewhere.
+                                        let features = featureBlocks[index]
+                                        pk_fill(kernelGradient + features.lowerBound * units, features.count * units, 0)
+                                        let first = Int(starts[features.lowerBound * sparse.columnBlocks])
+                                        let end = Int(starts[features.upperBound * sparse.columnBlocks])
+                                        guard end > first else { return }
+                                        pk_sddmm(end - first, rowOffsets.baseAddress! + first, stride, columnOffsets.baseAddress! + first,
+                                                 stride, inputT, 0, gradientT, 0, 1, batch, positions.baseAddress! + first,
+                                                 kernelGradient)
+                                    } else {
+                                        // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
+                                        let rows = batchBlocks[index - featureBlocks.count]
+                                        let rowStride = roundUpToVector(Self.blockRows)
+                                        let inputGradientT = zeroedBuffer(inputs * rowStride)
+                                        defer { inputGradientT.deallocate() }
+                                        pk_spmm(inputs, sparse.columnBlocks, starts.baseAddress!, columnOffsets.baseAddress, stride,
+                                                values.baseAddress, gradientT + rows.lowerBound, 0, inputGradientT, rowStride, 0, 1,
+                                                rows.count)
+                                        pk_transpose(inputs, rows.count, inputGradientT, rowStride,
+                                                     pass.inputGradient!.baseAddress! + rows.lowerBound * inputs, inputs)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import PruneKit
+
+/// Which of the experiment's two models to train.
+public enum ExperimentModel: String, Sendable, Codable {
+    /// The CNN pruned by the configured schedule.
+    case pruned
+    /// The same CNN, from the same initial weights, trained without pruning.
+    case baseline
+}
+
+/// A trained model with its measured results.
+public struct TrainedModel: Sendable {
+    /// The model as training left it (the pruned one still carries its masks and pruning state).
+    public var model: Sequential
+    /// Its per-epoch history.
+    public var history: History
+    /// Test loss and accuracy, sparsity, file size and speed.
+    public var results: RunResults
+}
+
+/// An experiment whose data, model and schedule are loaded and checked (by
+/// ``ArticleExperiment/prepare(logDirectory:)``), ready to train either model.
+public struct PreparedExperiment: Sendable {
+    /// The parameters.
+    public let configuration: ExperimentConfiguration
+    /// The data, after `trainingSubset`.
+    public let data: MNIST
+    /// The pruning schedule, its begin and end steps resolved.
+    public let schedule: any PruningSchedule
+    /// The compiled, untrained CNN both models start from.
+    public let model: Sequential
+    /// Training steps per epoch and in the whole run.
+    public let stepsPerEpoch: Int, totalSteps: Int
+
+    /// Trains one of the two models, with `PruningSummaries` into `logDirectory` when given (every
+    /// step for the pruned model, every epoch for the baseline), then scores the stripped model
+    /// on the test images and measures its file size.
+    ///
+    /// - Parameter callbacks: more callbacks, run after the summaries (a notebook's epoch lines).
+    public func train(_ which: ExperimentModel, logDirectory: String? = nil, verbose: Bool = false,
+                      callbacks: [any Callback] = []) throws -> TrainedModel {
+        var model = which == .pruned ? try self.model.pruned(with: schedule) : self.model
+        var all: [any Callback] = []
+        if let logDirectory {
+            all.append(PruningSummaries(logDirectory: logDirectory, updateFrequency: which == .pruned ? .steps(1) : .epoch))
+        }
+        let started = Date()
+        let history = try model.fit(data.train, batchSize: configuration.batchSize, epochs: configuration.epochs,
+                                    validationSplit: configuration.validationSplit, seed: configuration.seed, verbose: verbose,
+                                    callbacks: all + callbacks)
+        let seconds = Date().timeIntervalSince(started)
+        let table = model.sparsityTable()
+        if verbose, model.pruning != nil { print(table) }
+        let final = model.strippingPruning()
+        let size = try final.storageSize()
+        let results = RunResults(test: try final.evaluate(data.test), sparsity: table, fileBytes: size.fileBytes,
+                                 gzipBytes: size.gzipBytes, imagesPerSecond: history.imagesPerSecond, trainingSeconds: seconds)
+        return TrainedModel(model: model, history: history, results: results)
+    }
+
+    /// The experiment's results file from the two models' results.
+    public func results(pruned: RunResults, baseline: RunResults?) -> ExperimentResults {
+        let fitCount = configuration.fitCount(trainingImages: data.train.count)
+        return ExperimentResults(
+            configuration: configuration, dataSource: data.source, trainingImages: data.train.count, fitImages: fitCount,
+            validationImages: data.train.count - fitCount, testImages: data.test.count, modelSummary: model.summary(),
+            stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps, beginStep: schedule.beginStep, endStep: schedule.endStep,
+            pruned: pruned, baseline: baseline, finished: ISO8601DateFormatter().string(from: Date()),
+            cores: ProcessInfo.processInfo.activeProcessorCount)
+    }
+}

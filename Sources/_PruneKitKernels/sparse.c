@@ -1,0 +1,138 @@
+/*
+ * Sparse-weight products for pruned layers, and the layout changes around them.
+ *
+ * A pruned kernel is kept as lists of (offset, weight) entries per output column, cut at the
+ * dense GEMM's K-block boundaries (pk_sgemm_k_block), so that each output is summed exactly as
+ * pk_sgemm sums it: fused multiply-adds in ascending inner index from +0 over each block, the
+ * blocks added in order. A pruned weight is zero, and for finite inputs fma(x, 0, s) = s
+ * whenever s ≠ −0 — which a chain started from +0 never reaches short of underflow — so skipping
+ * it changes nothing: the sparse products give the dense products' bits.
+ *
+ * The kernels are in sparse_impl.h, instantiated here for AVX-512F, AVX2+FMA and the baseline
+ * instruction set, and chosen to match the dense path pk_sgemm uses.
+ */
+#include "PruneKitKernels.h"
+#include "gemm_internal.h"
+#include "vector_internal.h"
+
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+#if !PK_VECTORS || !defined(__has_builtin)
+#error "the sparse kernels need GNU C vectors and __builtin_elementwise_fma (clang 17 or later)"
+#elif !__has_builtin(__builtin_elementwise_fma)
+#error "the sparse kernels need __builtin_elementwise_fma (clang 17 or later)"
+#endif
+
+#define PK_SPARSE_TARGET
+#define PK_SPARSE_NAME(x) x##_baseline
+#define PK_SPARSE_MAX_VECTORS 4
+#define PK_SPARSE_TRANSPOSE 1
+#include "sparse_impl.h"
+#undef PK_SPARSE_TARGET
+#undef PK_SPARSE_NAME
+#undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_TRANSPOSE
+
+#if defined(__x86_64__)
+#define PK_SPARSE_TARGET __attribute__((target("avx2,fma")))
+#define PK_SPARSE_NAME(x) x##_avx2
+#define PK_SPARSE_MAX_VECTORS 3 /* 6 of the 16 ymm registers for t, 6 for s */
+#define PK_SPARSE_TRANSPOSE 1
+#include "sparse_impl.h"
+#undef PK_SPARSE_TARGET
+#undef PK_SPARSE_NAME
+#undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_TRANSPOSE
+
+#define PK_SPARSE_TARGET __attribute__((target("avx512f")))
+#define PK_SPARSE_NAME(x) x##_avx512
+#define PK_SPARSE_MAX_VECTORS 8 /* 16 of the 32 zmm registers for t and s */
+#define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
+#include "sparse_impl.h"
+#undef PK_SPARSE_TARGET
+#undef PK_SPARSE_NAME
+#undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_TRANSPOSE
+#endif
+
+/* MARK: - Dispatch */
+
+ptrdiff_t pk_sgemm_k_block(void) { return pk_gemm_active()->kc; }
+
+int pk_sparse_available(void) { return pk_gemm_active() != &pk_gemm_kernel_portable; }
+
+void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
+             ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
+             ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length) {
+    if (columns <= 0 || segments <= 0 || length <= 0) return;
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        spmm_avx512(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        spmm_avx2(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
+        return;
+    }
+#endif
+    spmm_baseline(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
+}
+
+void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
+              ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
+              ptrdiff_t length, const int32_t *positions, float *out) {
+    if (count <= 0) return;
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        sddmm_avx512(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        sddmm_avx2(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
+        return;
+    }
+#endif
+    sddmm_baseline(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
+}
+
+/* MARK: - Gathers and layout changes */
+
+void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination) {
+    for (ptrdiff_t e = 0; e < count; e++) destination[e] = source[index[e]];
+}
+
+void pk_gather_i32(ptrdiff_t count, const int32_t *index, const int32_t *source, int32_t *destination) {
+    for (ptrdiff_t e = 0; e < count; e++) destination[e] = source[index[e]];
+}
+
+void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t lds, float *dst,
+                  ptrdiff_t ldd) {
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+        transpose_avx2(rows, cols, src, lds, dst, ldd);
+        return;
+    }
+#endif
+    transpose_baseline(rows, cols, src, lds, dst, ldd);
+}
+
+void pk_col2im_wide(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,
+                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth,
+                    float *inputGradient, ptrdiff_t channelStride) {
+    for (ptrdiff_t i = kernelHeight - 1; i >= 0; i--) {
+        for (ptrdiff_t j = kernelWidth - 1; j >= 0; j--) {
+            for (ptrdiff_t c = 0; c < channels; c++) {
+                const float *p = patches + ((i * kernelWidth + j) * channels + c) * ldp;
+                float *d = inputGradient + c * channelStride + i * width + j;
+                ptrdiff_t q = 0;
+                for (; q + 8 <= length; q += 8) PK_F32X8(d + q) = PK_CF32X8(d + q) + PK_CF32X8(p + q);
+                for (; q < length; q++) d[q] = d[q] + p[q];
+            }
+        }
+    }
+}

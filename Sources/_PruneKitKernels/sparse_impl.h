@@ -1,0 +1,145 @@
+/*
+ * The sparse-weight kernels, written once with 16-lane GNU C vectors and compiled by sparse.c for
+ * each instruction set (PK_SPARSE_TARGET: a target attribute or nothing; PK_SPARSE_NAME(x): the
+ * instance's function names; PK_SPARSE_MAX_VECTORS: 16-row vectors per pass). The lanes hold 16 consecutive rows (pixels or samples), as in
+ * XNNPACK's SpMM; each lane performs the same IEEE operations whatever the instruction set (two
+ * ymm halves, one zmm, four NEON registers), so every instance gives the same bits, at -O0 too.
+ * See PruneKitKernels.h for the contracts. Included only by sparse.c.
+ */
+
+/* One pass over VECTORS (≤ 8) 16-row vectors of column `column`: t = Σ_b s_b, each s_b a chain
+   of fused multiply-adds over block b's entries from +0. */
+#define PK_SPMM_PASS(VECTORS)                                                                     \
+    do {                                                                                          \
+        pk_f32x16 t[8] = {{0}};                                                                   \
+        for (ptrdiff_t block = 0; block < blocks; block++) {                                      \
+            pk_f32x16 s[8] = {{0}};                                                               \
+            const int32_t first = starts[column * blocks + block];                                \
+            const int32_t end = starts[column * blocks + block + 1];                              \
+            for (int32_t e = first; e < end; e++) {                                               \
+                const float *p = as + (ptrdiff_t)offsets[e] * offsetScale + r0;                                            \
+                const pk_f32x16 w = (pk_f32x16){0} + values[e];                                   \
+                for (int u = 0; u < (VECTORS); u++)                                               \
+                    s[u] = __builtin_elementwise_fma(PK_CF32X16(p + 16 * u), w, s[u]);            \
+            }                                                                                     \
+            for (int u = 0; u < (VECTORS); u++) t[u] = block == 0 ? s[u] : t[u] + s[u];           \
+        }                                                                                         \
+        for (int u = 0; u < (VECTORS); u++) PK_F32X16(cj + r0 + 16 * u) = t[u];                   \
+    } while (0)
+
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
+    ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
+    ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
+    ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length) {
+    const ptrdiff_t vectors = (length + 15) / 16;
+    for (ptrdiff_t segment = 0; segment < segments; segment++) {
+        const float *as = a + segment * aStride;
+        for (ptrdiff_t column = 0; column < columns; column++) {
+            float *cj = c + segment * cStride + column * ldc;
+            /* Passes of at most PK_SPARSE_MAX_VECTORS vectors (as many accumulators as the
+               registers hold), of near-equal widths. */
+            const ptrdiff_t passes = (vectors + PK_SPARSE_MAX_VECTORS - 1) / PK_SPARSE_MAX_VECTORS;
+            ptrdiff_t v = 0;
+            for (ptrdiff_t pass = 0; pass < passes; pass++) {
+                const ptrdiff_t width = (vectors - v + passes - pass - 1) / (passes - pass);
+                const ptrdiff_t r0 = 16 * v;
+                switch (width) {
+                case 8: PK_SPMM_PASS(8); break;
+                case 7: PK_SPMM_PASS(7); break;
+                case 6: PK_SPMM_PASS(6); break;
+                case 5: PK_SPMM_PASS(5); break;
+                case 4: PK_SPMM_PASS(4); break;
+                case 3: PK_SPMM_PASS(3); break;
+                case 2: PK_SPMM_PASS(2); break;
+                default: PK_SPMM_PASS(1); break;
+                }
+                v += width;
+            }
+        }
+    }
+}
+
+/* The lanes of `acc` summed: halves, then quarters, eighths, and the last two lanes. */
+static PK_SPARSE_TARGET inline float PK_SPARSE_NAME(reduce)(pk_f32x16 acc) {
+    const pk_f32x8 h = __builtin_shufflevector(acc, acc, 0, 1, 2, 3, 4, 5, 6, 7)
+                     + __builtin_shufflevector(acc, acc, 8, 9, 10, 11, 12, 13, 14, 15);
+    const pk_f32x4 q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+    const float d0 = q[0] + q[2], d1 = q[1] + q[3];
+    return d0 + d1;
+}
+
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
+    ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
+    ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments, ptrdiff_t length,
+    const int32_t *positions, float *out) {
+    const ptrdiff_t vectors = (length + 15) / 16;
+    ptrdiff_t e = 0;
+    /* Four positions at a time: four independent chains hide the FMA latency. */
+    for (; e + 4 <= count; e += 4) {
+        pk_f32x16 acc[4] = {{0}};
+        for (ptrdiff_t segment = 0; segment < segments; segment++) {
+            const float *pa[4], *pb[4];
+            for (int i = 0; i < 4; i++) {
+                pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;
+                pb[i] = b + segment * bStride + (ptrdiff_t)bOffsets[e + i] * bScale;
+            }
+            for (ptrdiff_t v = 0; v < vectors; v++)
+                for (int i = 0; i < 4; i++)
+                    acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), PK_CF32X16(pb[i] + 16 * v), acc[i]);
+        }
+        for (int i = 0; i < 4; i++) out[positions[e + i]] = PK_SPARSE_NAME(reduce)(acc[i]);
+    }
+    for (; e < count; e++) {
+        pk_f32x16 acc = {0};
+        for (ptrdiff_t segment = 0; segment < segments; segment++) {
+            const float *pa = a + segment * aStride + (ptrdiff_t)aOffsets[e] * aScale;
+            const float *pb = b + segment * bStride + (ptrdiff_t)bOffsets[e] * bScale;
+            for (ptrdiff_t v = 0; v < vectors; v++)
+                acc = __builtin_elementwise_fma(PK_CF32X16(pa + 16 * v), PK_CF32X16(pb + 16 * v), acc);
+        }
+        out[positions[e]] = PK_SPARSE_NAME(reduce)(acc);
+    }
+}
+
+#if PK_SPARSE_TRANSPOSE
+/* An 8×8 block: dst[j·ldd + i] = src[i·lds + j], in registers. */
+static PK_SPARSE_TARGET inline void PK_SPARSE_NAME(transpose8x8)(const float *src, ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
+    pk_f32x8 r[8], u[8], s[8];
+    for (int i = 0; i < 8; i++) r[i] = PK_CF32X8(src + i * lds);
+    for (int i = 0; i < 8; i += 2) {
+        u[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        u[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        s[i] = __builtin_shufflevector(u[i], u[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        s[i + 1] = __builtin_shufflevector(u[i], u[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        s[i + 2] = __builtin_shufflevector(u[i + 1], u[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        s[i + 3] = __builtin_shufflevector(u[i + 1], u[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int j = 0; j < 4; j++) {
+        PK_F32X8(dst + j * ldd) = __builtin_shufflevector(s[j], s[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        PK_F32X8(dst + (j + 4) * ldd) = __builtin_shufflevector(s[j], s[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
+
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t cols, const float *src,
+                                                     ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
+    if (rows < 8 || cols < 8) {
+        for (ptrdiff_t i = 0; i < rows; i++)
+            for (ptrdiff_t j = 0; j < cols; j++) dst[j * ldd + i] = src[i * lds + j];
+        return;
+    }
+    /* 8×8 blocks; a last block overlaps the one before it when a size is not a multiple of 8
+       (its elements are written twice, with the same values). */
+    for (ptrdiff_t i0 = 0; i0 < rows; i0 += 8) {
+        const ptrdiff_t i = i0 + 8 <= rows ? i0 : rows - 8;
+        for (ptrdiff_t j0 = 0; j0 < cols; j0 += 8) {
+            const ptrdiff_t j = j0 + 8 <= cols ? j0 : cols - 8;
+            PK_SPARSE_NAME(transpose8x8)(src + i * lds + j, lds, dst + j * ldd + i, ldd);
+        }
+    }
+}
+
+#endif
+
+#undef PK_SPMM_PASS

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import PruneKit
+@testable import PruneKitReport
+
+/// The experiment component: what it checks before training, and that training survives a
+/// report that fails.
+@Suite struct ArticleExperimentTests {
+    private func expectInvalid(_ configuration: ExperimentConfiguration, mentioning text: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(sourceLocation: sourceLocation) {
+            _ = try ArticleExperiment(configuration: configuration).prepare()
+        } throws: { error in
+            guard let error = error as? ReportError, case .invalidParameter(let detail) = error else { return false }
+            return detail.contains(text)
+        }
+    }
+
+    @Test func theScheduleIsCheckedAgainstTheRunBeforeTraining() throws {
+        let directory = try TemporaryDirectory()
+        var configuration = try ReportTests.tinyConfiguration(in: directory)
+        // 3 epochs of 4 steps: step 20 is after the run.
+        configuration.end = .step(20)
+        expectInvalid(configuration, mentioning: "--end 20 is step 20, after the run's last step 12")
+        // Updates every 50 steps from step 2: only the 0% update at step 2 happens.
+        configuration.end = .step(10)
+        configuration.frequency = 50
+        expectInvalid(configuration, mentioning: "no mask update between steps 2 and 10 prunes anything")
+        configuration.frequency = 4
+        configuration.begin = .step(11)
+        expectInvalid(configuration, mentioning: "pruning schedule over 12 steps")
+        configuration.begin = .step(2)
+        let prepared = try ArticleExperiment(configuration: configuration).prepare()
+        #expect((prepared.stepsPerEpoch, prepared.totalSteps, prepared.schedule.beginStep, prepared.schedule.endStep) == (4, 12, 2, 10))
+    }
+
+    @Test func dataAndParametersAreCheckedBeforeTraining() throws {
+        let directory = try TemporaryDirectory()
+        var configuration = try ReportTests.tinyConfiguration(in: directory)
+        configuration.trainingSubset = 1
+        expectInvalid(configuration, mentioning: "--subset must be at least 2")
+        configuration.trainingSubset = 4
+        configuration.batchSize = 2
+        configuration.epochs = 1
+        configuration.end = .fraction(1.0)
+        configuration.begin = .fraction(0.0)
+        configuration.frequency = 1
+        let small = try ArticleExperiment(configuration: configuration).prepare()
+        #expect(small.data.train.count == 4 && small.data.source.contains("first 4 training images kept"))
+        configuration.finalSparsity = 1
+        expectInvalid(configuration, mentioning: "--final-sparsity must be in [0, 1), got 1.0")
+        configuration.finalSparsity = 0.5
+        configuration.dataPath = directory.path("missing")
+        expectInvalid(configuration, mentioning: "--data \(directory.path("missing"))")
+    }
+
+    @Test func anUnwritableLogDirectoryIsReportedBeforeTraining() throws {
+        let directory = try TemporaryDirectory()
+        let configuration = try ReportTests.tinyConfiguration(in: directory)
+        try directory.write([1], to: "file")
+        #expect {
+            _ = try ArticleExperiment(configuration: configuration).prepare(logDirectory: directory.path("file/logs"))
+        } throws: { error in
+            guard let error = error as? ReportError, case .cannotWrite(let path, _) = error else { return false }
+            return path.hasPrefix(directory.path("file"))
+        }
+    }
+
+    @Test func trainingLogsSurviveAReportThatFails() throws {
+        let directory = try TemporaryDirectory()
+        var configuration = try ReportTests.tinyConfiguration(in: directory)
+        configuration.baseline = false
+        configuration.epochs = 1
+        configuration.begin = .step(0)
+        configuration.end = .step(4)
+        configuration.frequency = 2
+        // A font file that exists but is no font: training runs, the charts then fail.
+        try directory.write(Array("not a font".utf8), to: "font.ttf")
+        let out = directory.path("reports/run")
+        var kept: String?
+        #expect {
+            try ArticleExperiment(configuration: configuration).writeReport(into: out, verbose: false, fontPath: directory.path("font.ttf"))
+        } throws: { error in
+            guard let error = error as? ReportError, case .reportFailed(let logDirectory, _) = error else { return false }
+            kept = logDirectory
+            return true
+        }
+        let logs = try #require(kept)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // The logs are complete: a report can be rendered from them without training.
+        let read = try ReportLogs(directory: logs)
+        #expect(read.results.pruned.test.count == 50)
+        #expect(read.pruned.steps.count == 4)
+    }
+}
