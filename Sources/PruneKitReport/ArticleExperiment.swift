@@ -117,15 +117,17 @@ public struct ArticleExperiment: Sendable {
     public func writeReport(into out: String, logDirectory: String? = nil, verbose: Bool = true,
                             fontPath: String = ChartFont.defaultPath) throws -> ExperimentResults {
         try ReportFiles.checkWritable(directory: ((out as NSString).standardizingPath as NSString).deletingLastPathComponent)
-        do { try ChartFont.check(path: fontPath) } catch {
-            throw ReportError.invalidParameter("font: \(error)")
+        if !FileManager.default.fileExists(atPath: fontPath) {
+            throw ReportError.cannotWrite(path: fontPath, detail: "the charts' font is missing (install fonts-dejavu-core)")
         }
         let logs = logDirectory ?? ReportFiles.pendingLogDirectory(for: out)
         let results = try run(logDirectory: logs, verbose: verbose)
         do {
             let read = try ReportLogs(directory: logs)
             try ReportFiles.replace(directory: out, adopting: logDirectory == nil ? [logs: "logs"] : [:]) { (staging) throws in
-                try ReportWriter(logs: read, logDirectory: logDirectory ?? Self.path(out, "logs"), fontPath: fontPath).write(into: staging)
+                var writer = ReportWriter(logs: read, logDirectory: logDirectory ?? Self.path(out, "logs"), fontPath: fontPath)
+                writer.sweepLink = ReportWriter.sweepLink(besideReport: out)
+                try writer.write(into: staging)
             }
         } catch {
             throw ReportError.reportFailed(logDirectory: logs, detail: "\(error)")

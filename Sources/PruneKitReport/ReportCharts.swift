@@ -8,10 +8,18 @@ struct ReportCharts {
     let logs: ReportLogs
 
     /// Pruned training and validation loss per epoch, with the baseline's when there is one.
-    var loss: LineChart { epochCurves(title: "Loss per epoch", yLabel: "Categorical cross-entropy", axis: .linear(), \.loss, \.validationLoss) }
+    var loss: LineChart {
+        var chart = epochCurves(title: "Loss per epoch", yLabel: "Categorical cross-entropy", axis: .linear(), \.loss, \.validationLoss)
+        chart.legendPlacement = .bottomLeft
+        return chart
+    }
 
     /// Pruned training and validation accuracy per epoch, with the baseline's when there is one.
-    var accuracy: LineChart { epochCurves(title: "Accuracy per epoch", yLabel: "Accuracy", axis: .percent(), \.accuracy, \.validationAccuracy) }
+    var accuracy: LineChart {
+        var chart = epochCurves(title: "Accuracy per epoch", yLabel: "Accuracy", axis: .percent(), \.accuracy, \.validationAccuracy)
+        chart.legendPlacement = .bottomRight
+        return chart
+    }
 
     private func epochCurves(title: String, yLabel: String, axis: Axis, _ training: KeyPath<EpochRecord, Double>,
                              _ validation: KeyPath<EpochRecord, Double?>) -> LineChart {
@@ -36,17 +44,21 @@ struct ReportCharts {
     private func markUpdates(on chart: inout LineChart) {
         let stepsPerEpoch = Double(logs.results.stepsPerEpoch)
         let positions = RunFindings(log: logs.pruned).cuts.map { (x: Double($0.step) / stepsPerEpoch, sparsity: Double($0.sparsity)) }
-        let spacing = Double(max(logs.results.configuration.epochs, 1)) / 12
+        let spacing = Double(max(logs.results.configuration.epochs, 1)) / 9
         var labelled = Set<Int>()
         var previous = -Double.infinity
         for (index, position) in positions.enumerated() where position.x - previous >= spacing
-            && (index == positions.count - 1 || positions[positions.count - 1].x - position.x >= spacing) {
+            && (index == positions.count - 1 || positions[positions.count - 1].x - position.x >= 2 * spacing) {
             labelled.insert(index)
             previous = position.x
         }
         if !positions.isEmpty { labelled.insert(positions.count - 1) }
-        for (index, position) in positions.enumerated() {
-            chart.verticalLine(x: position.x, label: labelled.contains(index) ? String(format: "%.1f%%", position.sparsity * 100) : "", color: .gray)
+        // Unlabelled lines first and fainter, so the labelled ones and their labels stay on top.
+        for (index, position) in positions.enumerated() where !labelled.contains(index) {
+            chart.verticalLine(x: position.x, color: Color.gray.opacity(0.5))
+        }
+        for (index, position) in positions.enumerated() where labelled.contains(index) {
+            chart.verticalLine(x: position.x, label: String(format: "%.1f%%", position.sparsity * 100), color: .darkGray)
         }
     }
 

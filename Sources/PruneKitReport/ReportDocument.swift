@@ -8,13 +8,15 @@ struct ReportDocument {
     let logDirectory: String
     /// Image file names by chart, as written beside the report.
     let images: ReportImages
+    /// A sweep report to point to in "What next", relative to this one.
+    var sweepLink: String? = nil
 
     private var results: ExperimentResults { logs.results }
     private var configuration: ExperimentConfiguration { results.configuration }
     private var pruning: PruningDescription? { logs.pruned.run.pruning }
 
     var markdown: String {
-        [title, whatWasRun, training, evaluation, pruningSummaries, histograms, openQuestion, size, reproduce]
+        [title, whatWasRun, training, evaluation, pruningSummaries, histograms, openQuestion, size, reproduce, whatNext]
             .joined(separator: "\n\n") + "\n"
     }
 
@@ -113,7 +115,7 @@ struct ReportDocument {
 
         ![Loss per epoch](\(images.loss)) ![Accuracy per epoch](\(images.accuracy))
 
-        Solid lines are validation, dashed lines training (measured with dropout active, as Keras reports it). \
+        Solid lines are validation, dashed lines training (measured with dropout active, as Keras reports it); the grey vertical lines are the mask updates that prune, at the epoch they happen in, labelled with their target where there is room. \
         \(results.baseline.map { String(format: "Training ran at %.0f images/s pruned and %.0f images/s unpruned (median epoch, validation included).", results.pruned.imagesPerSecond, $0.imagesPerSecond) } ?? String(format: "Training ran at %.0f images/s.", results.pruned.imagesPerSecond))
 
         \(rows.joined(separator: "\n"))
@@ -142,7 +144,7 @@ struct ReportDocument {
         let lastTarget = Double(pruning.updates.last?.sparsity ?? 0)
         var lines = ["## 4. What the pruning summaries show", "",
                      "![Sparsity per layer at every step](\(images.sparsity))", "",
-                     "Every line is a layer's measured sparsity (the fraction of its kernel that is exactly zero) after every one of the \(results.totalSteps) training steps — not only at epoch ends, as TensorBoard shows tfmot's summaries. The dashed staircase is what the schedule asks for at each mask update; between updates the masks, and so the sparsity, stay put.", "",
+                     "Every line is a layer's measured sparsity (the fraction of its kernel that is exactly zero) after every one of the \(results.totalSteps) training steps — not only at epoch ends, as TensorBoard shows tfmot's summaries. The dashed black staircase, drawn on top, is what the schedule asks for at each mask update; between updates the masks, and so the sparsity, stay put. Layers pruned to the same sparsity coincide, so each is drawn narrower than the one before it: a line edged with the colours of the layers under it is where they agree.", "",
                      "| Layer | Final sparsity | Target | Short by (points) |", "|---|---:|---:|---:|"]
         for layer in final {
             lines.append("| \(layer.name) | \(Self.percent(layer.sparsity)) | \(Self.percent(target)) | \(String(format: "%.3f", max(0, target - layer.sparsity) * 100)) |")
@@ -294,6 +296,18 @@ struct ReportDocument {
         Every parameter is spelled out above; the seed fixes initialisation, shuffling and dropout. To rebuild this \
         report from its logs without training: `swift run report render \(logDirectory)`.
         """
+    }
+
+    // MARK: 9. What next
+
+    private var whatNext: String {
+        var text = """
+        ## 9. What next
+
+        What sparsity can this model afford, and how do you get accuracy back? `swift run -c release report sweep\(configuration.dataPath.map { " --data \($0)" } ?? "")` trains the grid of final sparsities 0–96.875% with several seeds, plus schedule variants (pruning ending earlier, more frequent mask updates, more epochs), measures each layer's sensitivity, and names the knee and a recommended configuration.
+        """
+        if let sweepLink { text += " See [the sweep](\(sweepLink)) for what it found\(sweepLink.contains("mnist-sample-sweep") && configuration.dataPath != nil ? " on the bundled sample" : "")." }
+        return text
     }
 
     // MARK: Formatting

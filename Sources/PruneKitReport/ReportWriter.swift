@@ -18,6 +18,21 @@ public struct ReportWriter: Sendable {
     /// The TrueType font of the charts.
     public var fontPath: String
 
+    /// A sweep report to link from "What next", relative to the report (`../mnist-sample-sweep/report.md`).
+    public var sweepLink: String?
+
+    /// The sweep report beside a report directory `out`: `<out>-sweep`, else the bundled sample's.
+    public static func sweepLink(besideReport out: String) -> String? {
+        let standardized = (out as NSString).standardizingPath
+        let parent = (standardized as NSString).deletingLastPathComponent
+        let name = (standardized as NSString).lastPathComponent
+        for candidate in ["\(name)-sweep", "mnist-sample-sweep"]
+        where FileManager.default.fileExists(atPath: ((parent as NSString).appendingPathComponent(candidate) as NSString).appendingPathComponent("report.md")) {
+            return "../\(candidate)/report.md"
+        }
+        return nil
+    }
+
     /// The chart size, readable at GitHub's width.
     static let chartSize = (width: 1000, height: 600)
 
@@ -50,7 +65,7 @@ public struct ReportWriter: Sendable {
             let path = ArticleExperiment.path(directory, file)
             do { try render().writePNG(to: path) } catch { throw .cannotWrite(path: path, detail: error.description) }
         }
-        let document = ReportDocument(logs: logs, logDirectory: logDirectory, images: images)
+        let document = ReportDocument(logs: logs, logDirectory: logDirectory, images: images, sweepLink: sweepLink)
         try ReportFiles.write(Array(document.markdown.utf8), to: ArticleExperiment.path(directory, "report.md"))
         try ReportFiles.writeJSON(ReportSummary(logs), to: ArticleExperiment.path(directory, "summary.json"))
     }

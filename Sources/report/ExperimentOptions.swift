@@ -1,13 +1,18 @@
 import ArgumentParser
 import PruneKitReport
 
-/// The experiment's parameters on the command line.
-struct ExperimentOptions: ParsableArguments {
+/// Which data, on the command line (`report` and `report sweep`).
+struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A directory with the four MNIST IDX files (raw or .gz), or Keras's mnist.npz. Default: the bundled sample.", valueName: "dir"))
     var data: String?
 
     @Option(help: ArgumentHelp("Keep only the first n training images (before the validation split). Default: all.", valueName: "n"))
     var subset: Int?
+}
+
+/// The experiment's parameters on the command line.
+struct ExperimentOptions: ParsableArguments {
+    @OptionGroup var source: DataOptions
 
     @Option(help: "Passes over the training data.")
     var epochs = 30
@@ -45,8 +50,8 @@ struct ExperimentOptions: ParsableArguments {
 
     func configuration() -> ExperimentConfiguration {
         var configuration = ExperimentConfiguration()
-        configuration.dataPath = data
-        configuration.trainingSubset = subset
+        configuration.dataPath = source.data
+        configuration.trainingSubset = source.subset
         configuration.epochs = epochs
         configuration.batchSize = batchSize
         configuration.schedule = schedule

@@ -15,7 +15,8 @@ struct Report: ParsableCommand {
         of them held out for validation; 1,000 test images) for 30 epochs with batch size 250, pruned \
         with PolynomialDecay from 0 to 87.5% sparsity between 20% and 100% of the training steps, masks \
         updated every 100 steps, as the article does; trains the same model unpruned as the baseline; \
-        and writes Reports/<run>/report.md with its charts.
+        and writes Reports/<run>/report.md with its charts. `report sweep` runs a grid of final sparsities, \
+        seeds and schedule variants and writes what sparsity the CNN can afford.
         """,
         subcommands: [Run.self, Render.self, Sweep.self],
         defaultSubcommand: Run.self)
@@ -72,7 +73,9 @@ extension Report {
             // Logs kept inside the report directory move into the new one.
             let inside = (standardized as NSString).deletingLastPathComponent == outStandardized
             try ReportFiles.replace(directory: out, keeping: inside ? [(standardized as NSString).lastPathComponent] : []) { (staging) throws in
-                try ReportWriter(logs: logs, logDirectory: logdir, fontPath: font.path).write(into: staging)
+                var writer = ReportWriter(logs: logs, logDirectory: logdir, fontPath: font.path)
+                writer.sweepLink = ReportWriter.sweepLink(besideReport: out)
+                try writer.write(into: staging)
             }
             print("Report: \((out as NSString).appendingPathComponent("report.md"))")
             print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", logs.results.pruned.test.loss, logs.results.pruned.test.accuracy))

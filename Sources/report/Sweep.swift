@@ -21,11 +21,7 @@ extension Report {
             so an interrupted sweep resumes where it stopped.
             """)
 
-        @Option(help: ArgumentHelp("A directory with the four MNIST IDX files (raw or .gz), or Keras's mnist.npz. Default: the bundled sample.", valueName: "dir"))
-        var data: String?
-
-        @Option(help: ArgumentHelp("Keep only the first n training images (before the validation split). Default: all.", valueName: "n"))
-        var subset: Int?
+        @OptionGroup var source: DataOptions
 
         @Option(help: "Passes over the training data (of the grid's runs; the epochs variant sets its own).")
         var epochs = 30
@@ -51,6 +47,9 @@ extension Report {
         @Option(help: ArgumentHelp("Sparsities of the per-layer sensitivity analysis, comma-separated.", valueName: "list"))
         var levels = "0.5,0.75,0.9,0.95"
 
+        @Flag(name: .customLong("report-only"), help: "Write the report from the runs finished so far, without training the others.")
+        var reportOnly = false
+
         @Option(help: ArgumentHelp("The sweep's directory. Default: Reports/<run>-sweep, <run> named after the data.", valueName: "dir"))
         var out: String?
 
@@ -63,8 +62,8 @@ extension Report {
                 }
             }
             var configuration = SweepConfiguration()
-            configuration.base.dataPath = data
-            configuration.base.trainingSubset = subset
+            configuration.base.dataPath = source.data
+            configuration.base.trainingSubset = source.subset
             configuration.base.epochs = epochs
             configuration.base.batchSize = batchSize
             configuration.base.frequency = frequency
@@ -86,10 +85,13 @@ extension Report {
 
         func run() throws {
             let configuration = try sweepConfiguration()
-            let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: data))-sweep"
+            let out = self.out ?? "Reports/\(Report.Run.runName(dataPath: source.data))-sweep"
             let sweep = PruneKitReport.Sweep(configuration: configuration, directory: out)
             let started = Date()
-            let findings = try sweep.run { progress in print(progress.line) }
+            // Progress goes straight to standard output, unbuffered, so a log file shows it as it happens.
+            let findings = reportOnly ? try sweep.storedFindings() : try sweep.run { progress in
+                FileHandle.standardOutput.write(Data((progress.line + "\n").utf8))
+            }
             try SweepReport(configuration: configuration, findings: findings).write(into: out)
             print(String(format: "\nSweep: %@ (%.1f min in this session)", (out as NSString).appendingPathComponent("report.md"),
                          Date().timeIntervalSince(started) / 60))

@@ -111,7 +111,7 @@ import _PruneKitKernels
         let stripped = pruned.strippingPruning()
         let chosen = stripped.sparseKernels(.automatic)
         for (index, layer) in stripped.layers.enumerated() {
-            guard Sequential.kernelIndex(of: layer) != nil else {
+            guard layer.prunableParameterIndex != nil else {
                 #expect(chosen[index] == nil)
                 continue
             }

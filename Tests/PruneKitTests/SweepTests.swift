@@ -45,6 +45,9 @@ import Testing
 
         // An interrupted sweep (one run's file missing) trains only that run.
         try FileManager.default.removeItem(atPath: sweep.resultPath(configuration.runs[1]))
+        let stored = try sweep.storedFindings()
+        #expect(SweepReport(configuration: configuration, findings: stored).markdown
+            .contains("**Incomplete**: this report covers 2 of the sweep's 3 runs; not run yet: `s0.5-seed1`."))
         var partial: [Sweep.Progress] = []
         _ = try sweep.run { partial.append($0) }
         #expect(partial.filter { !$0.resumed }.map(\.run.id) == ["s0.5-seed1", "s0.5-seed1"])

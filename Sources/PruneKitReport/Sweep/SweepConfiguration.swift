@@ -31,21 +31,20 @@ public struct SweepConfiguration: Sendable, Equatable, Codable {
         public var isBaseline: Bool { configuration.finalSparsity == 0 }
     }
 
-    /// Every run, grid first (by sparsity, then seed), then the variants.
+    /// Every run, seed by seed: for each seed the grid (by sparsity), then the variants, so that a
+    /// sweep stopped early has every configuration with its first seeds.
     public var runs: [Run] {
         var base = self.base
         base.baseline = false
         var runs: [Run] = []
-        for sparsity in sparsities {
-            for seed in seeds {
+        for seed in seeds {
+            for sparsity in sparsities {
                 var configuration = base
                 configuration.finalSparsity = sparsity
                 configuration.seed = seed
                 runs.append(Run(id: "s\(sparsity)-seed\(seed)", configuration: configuration, variant: nil))
             }
-        }
-        for variant in variants {
-            for seed in seeds {
+            for variant in variants {
                 var configuration = variant.applied(to: base)
                 configuration.finalSparsity = variantSparsity
                 configuration.seed = seed

@@ -40,7 +40,7 @@ public struct SweepReport: Sendable {
     /// Mean test accuracy against final sparsity, with the lowest and highest seed, the variants as
     /// points, and the baseline's tolerance line.
     var accuracyChart: LineChart {
-        var chart = LineChart(title: "Test accuracy against final sparsity (\(configuration.seeds.count) seed\(configuration.seeds.count == 1 ? "" : "s") each)",
+        var chart = LineChart(title: "Test accuracy against final sparsity (\(seedsText))",
                               xLabel: "Final sparsity", yLabel: "Test accuracy")
         chart.xAxis = .percent(0 ... 1)
         chart.yAxis = .percent()
@@ -89,7 +89,9 @@ public struct SweepReport: Sendable {
     private func seedList(_ point: SweepPoint) -> String {
         point.runs.map { String(format: "%.2f%%", $0.test.accuracy * 100) }.joined(separator: " / ")
     }
-    private var seedsText: String { "seed\(configuration.seeds.count == 1 ? "" : "s") " + configuration.seeds.map(String.init).joined(separator: ", ") }
+    /// The seeds of the finished runs.
+    private var seedsRun: [UInt64] { Set((findings.grid + findings.variants).flatMap(\.runs).map(\.run.configuration.seed)).sorted() }
+    private var seedsText: String { "seed\(seedsRun.count == 1 ? "" : "s") " + seedsRun.map(String.init).joined(separator: ", ") }
 
     private var title: String {
         var lines = ["# What sparsity can the article's CNN afford? \(dataSource.components(separatedBy: ":").first ?? "")", ""]
@@ -109,7 +111,13 @@ public struct SweepReport: Sendable {
                                 point.label, accuracy(point.mean), seedList(point), points(point.mean - baseline.mean),
                                 within ? "" : String(format: "; no pruned configuration stays within %.1f points, this is the most accurate", SweepConfiguration.kneeTolerance)))
         }
-        let seconds = (findings.grid + findings.variants).flatMap(\.runs).reduce(0) { $0 + $1.trainingSeconds }
+        let finished = (findings.grid + findings.variants).flatMap(\.runs)
+        if finished.count < configuration.runs.count {
+            let done = Set(finished.map(\.run.id))
+            lines.append("")
+            lines.append("**Incomplete**: this report covers \(finished.count) of the sweep's \(configuration.runs.count) runs; not run yet: " + configuration.runs.filter { !done.contains($0.id) }.map { "`\($0.id)`" }.joined(separator: ", ") + ". Running the command below again trains only those.")
+        }
+        let seconds = finished.reduce(0) { $0 + $1.trainingSeconds }
         lines.append("")
         lines.append(String(format: "%d runs; their training took %.1f minutes in total (%d cores). Data: %@.",
                             (findings.grid + findings.variants).flatMap(\.runs).count, seconds / 60,
