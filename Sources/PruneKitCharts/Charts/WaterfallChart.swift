@@ -97,17 +97,28 @@ public struct WaterfallChart: Sendable {
         )
     }
 
-    /// The bars, their labels and the connectors between stages.
+    /// The connectors between stages, the bars and their labels.
     private func draw(on canvas: inout Canvas, transform: PlotTransform, colors: [Color], font: FontFace) {
         let plot = transform.plot
         let bottom = transform.pixelY(transform.y.logarithmic ? transform.y.range.lowerBound : 0).map { min($0, plot.maxY) } ?? plot.maxY
         let slot = (transform.pixelX(2) ?? 0) - (transform.pixelX(1) ?? 0)
         let barWidth = slot * Self.groupWidth / Double(seriesCount)
-        var firstTops: [SIMD2<Double>?] = []
+        // Connectors first, so bars and labels are drawn over them: from the top of each stage's
+        // first bar, across, down to the next stage's first bar.
+        let firstTops = stages.indices.map { index -> SIMD2<Double>? in
+            guard let value = stages[index].bars.first?.value, let y = transform.pixelY(value) else { return nil }
+            let left = (transform.pixelX(Double(index + 1)) ?? plot.minX) - slot * Self.groupWidth / 2
+            return SIMD2(left + barWidth - 2, max(min(y, bottom), plot.minY))
+        }
+        for index in firstTops.indices.dropFirst() {
+            guard let from = firstTops[index - 1], let to = firstTops[index] else { continue }
+            let nextLeft = to.x - barWidth + 2
+            canvas.stroke([[from, SIMD2(nextLeft, from.y), SIMD2(nextLeft, to.y)]], width: 1, color: Typography.spineColor,
+                          dashed: true, clip: plot)
+        }
         for (index, stage) in stages.enumerated() {
             let centre = transform.pixelX(Double(index + 1)) ?? plot.minX
             let left = centre - slot * Self.groupWidth / 2
-            var firstTop: SIMD2<Double>?
             for (position, bar) in stage.bars.enumerated() {
                 let minX = left + Double(position) * barWidth, maxX = minX + barWidth - 2
                 // Unplottable values (≤ 0 on a log axis) are not drawn.
@@ -115,20 +126,11 @@ public struct WaterfallChart: Sendable {
                 let top = max(min(y, bottom), plot.minY)
                 let rect = [SIMD2(minX, bottom), SIMD2(minX, top), SIMD2(maxX, top), SIMD2(maxX, bottom)]
                 canvas.fill(polygon: rect, color: colors[position].opacity(0.85), clip: plot)
-                if position == 0 { firstTop = SIMD2(maxX, top) }
                 guard !bar.label.isEmpty else { continue }
                 let text = font.line(bar.label, size: Typography.annotationSize)
                 canvas.draw(text, at: SIMD2((minX + maxX) / 2, max(top - 3, plot.minY + text.height)), anchor: .bottomCenter,
                             color: Typography.labelColor)
             }
-            firstTops.append(firstTop)
-        }
-        // Dashed connectors from each stage's first bar top to the next stage's first bar.
-        for index in firstTops.indices.dropFirst() {
-            guard let from = firstTops[index - 1], let to = firstTops[index] else { continue }
-            let nextLeft = to.x - barWidth + 2
-            canvas.stroke([[from, SIMD2(nextLeft, from.y), SIMD2(nextLeft, to.y)]], width: 1, color: Typography.spineColor,
-                          dashed: true, clip: plot)
         }
     }
 }
