@@ -122,7 +122,7 @@ let package = Package(
     ] + notebooks.map { name in
         .executableTarget(
             name: "nb\(name)",
-            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitReport"],
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitNotebook", "PruneKitONNX", "PruneKitReport"],
             path: "Notebooks/\(name)"
         )
     } + [

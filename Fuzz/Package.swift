@@ -17,6 +17,7 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-npy", [.product(name: "PruneKit", package: prunekit),
                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ("fuzz-checkpoint", [.product(name: "PruneKit", package: prunekit)]),
+    ("fuzz-sparse-tensor", [.product(name: "PruneKit", package: prunekit)]),
     ("fuzz-summaries", [.product(name: "PruneKit", package: prunekit)]),
     ("fuzz-results", [.product(name: "PruneKitReport", package: prunekit)]),
 ]

@@ -4,7 +4,7 @@
 #   Fuzz/run.sh TARGET|all SECONDS [libFuzzer options…]
 #
 # TARGET is a directory name under Fuzz/Sources without the `fuzz-` prefix (idx, npz, npy,
-# checkpoint, summaries, results), or `all`. Each run starts from the committed seeds in
+# checkpoint, sparse-tensor, summaries, results), or `all`. Each run starts from the committed seeds in
 # Fuzz/Corpus/TARGET and keeps the inputs it finds in Fuzz/.build/corpus/TARGET (not committed);
 # a crashing input is saved as Fuzz/.build/crashes/TARGET-crash-… and the script exits non-zero.
 # The last line of each run (libFuzzer's "Done N runs in S second(s)") is appended to

@@ -1,6 +1,6 @@
 import PruneKit
 
-/// Why a model could not be exported to ONNX. Every case names the model part or file at fault.
+/// Why a model could not be exported to ONNX, or an ONNX file read back. Every case names the model part or file at fault.
 public enum ONNXExportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The model has no weights yet (it was never built or trained).
     case notBuilt
@@ -10,6 +10,8 @@ public enum ONNXExportError: Error, Equatable, Sendable, CustomStringConvertible
     case cannotQuantize(detail: String)
     /// swift-protobuf could not serialize the model.
     case serializationFailed(detail: String)
+    /// An ONNX file could not be read back.
+    case unreadableFile(path: String, detail: String)
     /// The file could not be written (its directory is missing or not writable, the disk is full…).
     case cannotWrite(path: String, detail: String)
 
@@ -23,6 +25,8 @@ public enum ONNXExportError: Error, Equatable, Sendable, CustomStringConvertible
             return "cannot export int8 weights: \(detail)"
         case .serializationFailed(let detail):
             return "cannot serialize the ONNX model: \(detail)"
+        case .unreadableFile(let path, let detail):
+            return "\(path): cannot read ONNX model: \(detail)"
         case .cannotWrite(let path, let detail):
             return "\(path): cannot write ONNX model: \(detail)"
         }

@@ -74,6 +74,12 @@ private func argmax(_ values: [Float], width: Int) -> [Int] {
         }
         #expect(float(stored, ((7 * 32 + 5) * 3 + 1) * 3 + 2).bitPattern == kernel.scalars[((1 * 3 + 2) * 32 + 5) * 64 + 7].bitPattern)
         #expect(ONNXGraphBuilder.permutation(shape: [2, 3], to: [1, 0]) == [0, 3, 1, 4, 2, 5])
+
+        let dir = try TemporaryDirectory()
+        try model.exportONNX(to: dir.path("model.onnx"))
+        let summary = try ONNXModelSummary(contentsOf: dir.path("model.onnx"))
+        #expect(summary.opset == 13 && summary.nodes.map(\.name) == graph.node.map(\.name))
+        #expect(summary.storedValues == model.parameterCount)
     }
 
     @Test func int8GraphDequantizesPerOutputChannel() throws {
@@ -113,6 +119,15 @@ private func argmax(_ values: [Float], width: Int) -> [Int] {
             return
         }
         #expect(!FileManager.default.fileExists(atPath: path))
+
+        let text = try dir.write(Array("not protobuf \u{1}\u{2}".utf8), to: "text.onnx")
+        guard case .unreadableFile(text, _)? = #expect(throws: ONNXExportError.self, performing: { try ONNXModelSummary(contentsOf: text) }) else {
+            Issue.record("a text file read as ONNX")
+            return
+        }
+        #expect(throws: ONNXExportError.unreadableFile(path: dir.path("none.onnx"), detail: "file not found or not readable")) {
+            try ONNXModelSummary(contentsOf: dir.path("none.onnx"))
+        }
     }
 
     /// onnxruntime runs the exported models on the sample's 1,000 test images: float32 within

@@ -16,6 +16,8 @@ struct ChartFrame {
     var referenceLines: [ReferenceLine]
     var legend: [LegendEntry]
     var legendPlacement: LegendPlacement
+    /// Names shown under the x axis at 1, 2, 3, … instead of numeric ticks (bar charts), if any.
+    var xCategories: [String]? = nil
 }
 
 /// The frame's measured layout at one image size: plot rectangle, axes and the text lines.
@@ -56,11 +58,12 @@ enum ChartRenderer {
             + tickGap + tickLength + 1
 
         var right = Double(width) - margin
-        var x = ResolvedAxis(frame.xAxis, data: frame.xData, padding: frame.xPadding, targetTickCount: max(2, Int((right - left) / 100)))
+        var x = frame.xCategories.map(ResolvedAxis.init(categories:))
+            ?? ResolvedAxis(frame.xAxis, data: frame.xData, padding: frame.xPadding, targetTickCount: max(2, Int((right - left) / 100)))
         var xTickLabels = x.labels.map { font.line($0, size: Typography.tickSize) }
         // Fewer ticks while the labels would crowd each other (wider than 60% of their spacing).
         var target = max(2, Int((right - left) / 100))
-        while target > 2, let widest = xTickLabels.map(\.width).max(),
+        while frame.xCategories == nil, target > 2, let widest = xTickLabels.map(\.width).max(),
               widest > 0.6 * (right - left) / Double(max(1, xTickLabels.count)) {
             target -= 1
             x = ResolvedAxis(frame.xAxis, data: frame.xData, padding: frame.xPadding, targetTickCount: target)
