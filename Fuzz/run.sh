@@ -56,7 +56,7 @@ for name in "${targets[@]}"; do
     log=".build/fuzz-$name.log"
     # -rss_limit_mb also caps single allocations: an input that makes a parser ask for more is a crash.
     if ! nice -n 10 "$bin/fuzz-$name" ".build/corpus/$name" "Corpus/$name" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix=".build/crashes/$name-" "$@" > "$log" 2>&1; then
         echo "fuzz-$name FAILED; see Fuzz/$log and Fuzz/.build/crashes/" >&2
         tail -40 "$log" >&2
