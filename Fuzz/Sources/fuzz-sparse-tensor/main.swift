@@ -10,8 +10,9 @@ import PruneKit
 /// rest of the input is the kernel's bytes.
 let encodings = ["float32", "sparseFloat32", "mask", "int8", "sparseInt8"]
 
-/// The template model file's header and payload.
-let template: (header: [String: Any], payload: [UInt8]) = {
+/// The template model file's header and payload, built once and only read afterwards (libFuzzer
+/// calls the target on one thread), hence `nonisolated(unsafe)` for a non-`Sendable` JSON value.
+nonisolated(unsafe) let template: (header: [String: Any], payload: [UInt8]) = {
     var model = Sequential(seed: 1) { Dense(3, activation: .softmax) }
     try! model.build(inputShape: [5])
     let path = Scratch.path("template.prunekit")
