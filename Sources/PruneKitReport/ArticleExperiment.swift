@@ -82,28 +82,87 @@ public struct ArticleExperiment: Sendable {
         return schedule
     }
 
+    /// The name of the file in the log directory that holds the configuration, written before
+    /// training, which a resumed run must match.
+    public static let configurationFileName = "configuration.json"
+
+    /// The name of the file in each model's log directory that holds its results once it is trained.
+    public static let runResultsFileName = "run-results.json"
+
     /// Trains, evaluates and logs both models into `logDirectory`, printing progress as it goes,
-    /// and writes `results.json` there.
+    /// and writes `results.json` there. Each model saves a checkpoint after every epoch, so a run
+    /// that is killed can be continued with `resuming`: a model already trained is not trained
+    /// again, one cut short continues from its last checkpoint (its logs cut back to it), and the
+    /// results, logs and weights equal those of an uninterrupted run (timings aside).
     ///
-    /// - Throws: ``ReportError`` for bad data or parameters (before training) and files that cannot be written.
+    /// - Throws: ``ReportError`` for bad data or parameters (before training), a `resuming` run
+    ///   whose configuration differs from the one stored in `logDirectory`, and files that cannot
+    ///   be written.
     @discardableResult
-    public func run(logDirectory: String, verbose: Bool = true) throws -> ExperimentResults {
+    public func run(logDirectory: String, verbose: Bool = true, resuming: Bool = false) throws -> ExperimentResults {
         let experiment = try prepare(logDirectory: logDirectory)
+        let configurationPath = Self.path(logDirectory, Self.configurationFileName)
+        if resuming {
+            let stored = try Self.storedConfiguration(logDirectory: logDirectory)
+            guard stored == configuration else {
+                throw ReportError.invalidParameter("--resume \(logDirectory): the run's configuration differs from the one in \(configurationPath)")
+            }
+        } else {
+            for model in [ExperimentModel.pruned, .baseline] {
+                let finished = Self.path(Self.path(logDirectory, model.rawValue), Self.runResultsFileName)
+                if FileManager.default.fileExists(atPath: finished) { try FileManager.default.removeItem(atPath: finished) }
+            }
+            try ReportFiles.writeJSON(configuration, to: configurationPath)
+        }
         func say(_ line: String) { if verbose { print(line) } }
         say("Data: \(experiment.data.source)")
         say(experiment.model.summary())
         say("\nPruned model: \(experiment.schedule.summary), steps \(experiment.schedule.beginStep)–\(experiment.schedule.endStep) of \(experiment.totalSteps)")
-        let pruned = try experiment.train(.pruned, logDirectory: Self.path(logDirectory, "pruned"), verbose: verbose)
-        say(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.results.test.loss, pruned.results.test.accuracy))
-        var baseline: TrainedModel?
+        let pruned = try trainOrReuse(.pruned, experiment, logDirectory: logDirectory, verbose: verbose, resuming: resuming)
+        say(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.test.loss, pruned.test.accuracy))
+        var baseline: RunResults?
         if configuration.baseline {
             say("\nBaseline (unpruned) model")
-            baseline = try experiment.train(.baseline, logDirectory: Self.path(logDirectory, "baseline"), verbose: verbose)
-            say(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", baseline!.results.test.loss, baseline!.results.test.accuracy))
+            let trained = try trainOrReuse(.baseline, experiment, logDirectory: logDirectory, verbose: verbose, resuming: resuming)
+            say(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", trained.test.loss, trained.test.accuracy))
+            baseline = trained
         }
-        let results = experiment.results(pruned: pruned.results, baseline: baseline?.results)
+        let results = experiment.results(pruned: pruned, baseline: baseline)
         try ReportFiles.writeJSON(results, to: Self.path(logDirectory, Self.resultsFileName))
         return results
+    }
+
+    /// The configuration stored in `logDirectory` by ``run(logDirectory:verbose:resuming:)``.
+    ///
+    /// - Throws: ``ReportError/unreadableLog(path:detail:)`` when it is missing or damaged.
+    public static func storedConfiguration(logDirectory: String) throws(ReportError) -> ExperimentConfiguration {
+        let path = Self.path(logDirectory, configurationFileName)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadableLog(path: path, detail: "no such file (is \(logDirectory) a log directory written by `report`?)")
+        }
+        do { return try JSONDecoder().decode(ExperimentConfiguration.self, from: data) } catch {
+            throw .unreadableLog(path: path, detail: "not a configuration file: \(error)")
+        }
+    }
+
+    /// The results of `which`, read from its log directory when `resuming` finds it trained, else
+    /// trained (continuing from its checkpoint when `resuming`) and stored there.
+    private func trainOrReuse(_ which: ExperimentModel, _ experiment: PreparedExperiment, logDirectory: String,
+                              verbose: Bool, resuming: Bool) throws -> RunResults {
+        let directory = Self.path(logDirectory, which.rawValue)
+        let finished = Self.path(directory, Self.runResultsFileName)
+        if resuming, let data = FileManager.default.contents(atPath: finished) {
+            do {
+                let results = try JSONDecoder().decode(RunResults.self, from: data)
+                if verbose { print("Trained before: \(finished)") }
+                return results
+            } catch {
+                throw ReportError.unreadableLog(path: finished, detail: "not a run's results: \(error)")
+            }
+        }
+        let trained = try experiment.train(which, logDirectory: directory, verbose: verbose, resuming: resuming)
+        try ReportFiles.writeJSON(trained.results, to: finished)
+        return trained.results
     }
 
     /// Runs the experiment and writes its report into `out` (replacing an existing report only
@@ -112,20 +171,26 @@ public struct ArticleExperiment: Sendable {
     /// beside `out` and moved into `out/logs` with the finished report, so a report that fails to
     /// render loses no training: the error names where the logs are.
     ///
+    /// With `resuming`, training continues from the checkpoints in `logDirectory` (see
+    /// ``run(logDirectory:verbose:resuming:)``); a `logDirectory` that is the pending one of `out`
+    /// (written by a run without `logDirectory` that was killed) still moves into `out/logs`.
+    ///
     /// - Throws: ``ReportError``; ``ReportError/reportFailed(logDirectory:detail:)`` once training is done.
     @discardableResult
     public func writeReport(into out: String, logDirectory: String? = nil, verbose: Bool = true,
-                            fontPath: String = ChartFont.defaultPath) throws -> ExperimentResults {
+                            fontPath: String = ChartFont.defaultPath, resuming: Bool = false) throws -> ExperimentResults {
         try ReportFiles.checkWritable(directory: ((out as NSString).standardizingPath as NSString).deletingLastPathComponent)
         if !FileManager.default.fileExists(atPath: fontPath) {
             throw ReportError.cannotWrite(path: fontPath, detail: "the charts' font is missing (install fonts-dejavu-core)")
         }
         let logs = logDirectory ?? ReportFiles.pendingLogDirectory(for: out)
-        let results = try run(logDirectory: logs, verbose: verbose)
+        let adopted = logDirectory.map { ReportFiles.isPendingLogDirectory($0, for: out) } ?? true
+        if verbose, !resuming { print("Training logs: \(logs) (if interrupted: report --resume \(logs) --out \(out))") }
+        let results = try run(logDirectory: logs, verbose: verbose, resuming: resuming)
         do {
             let read = try ReportLogs(directory: logs)
-            try ReportFiles.replace(directory: out, adopting: logDirectory == nil ? [logs: "logs"] : [:]) { (staging) throws in
-                var writer = ReportWriter(logs: read, logDirectory: logDirectory ?? Self.path(out, "logs"), fontPath: fontPath)
+            try ReportFiles.replace(directory: out, adopting: adopted ? [logs: "logs"] : [:]) { (staging) throws in
+                var writer = ReportWriter(logs: read, logDirectory: adopted ? Self.path(out, "logs") : logs, fontPath: fontPath)
                 writer.sweepLink = ReportWriter.sweepLink(besideReport: out)
                 try writer.write(into: staging)
             }

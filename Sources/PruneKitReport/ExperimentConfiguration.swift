@@ -76,6 +76,25 @@ public struct ExperimentConfiguration: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// The configuration a resumed run uses: `stored` (read from the log directory at `path`), with
+    /// each parameter of `self` left at its default taken from it.
+    ///
+    /// - Throws: ``ReportError/invalidParameter(_:)`` naming every parameter of `self` that is not
+    ///   at its default and differs from `stored`.
+    public func resuming(_ stored: ExperimentConfiguration, from path: String) throws(ReportError) -> ExperimentConfiguration {
+        let defaults = Mirror(reflecting: ExperimentConfiguration()).children.map { String(describing: $0.value) }
+        let saved = Mirror(reflecting: stored).children.map { String(describing: $0.value) }
+        let contradictions = Mirror(reflecting: self).children.enumerated().compactMap { index, field -> String? in
+            let value = String(describing: field.value)
+            guard value != defaults[index], value != saved[index] else { return nil }
+            return "\(field.label ?? "?") is \(value) on the command line but \(saved[index]) in the stored run"
+        }
+        guard contradictions.isEmpty else {
+            throw .invalidParameter("--resume \(path): \(contradictions.joined(separator: "; ")) (leave the options out to resume it, or start a new run without --resume)")
+        }
+        return stored
+    }
+
     /// The command that reproduces this experiment, every parameter spelled out.
     public var command: String {
         var words = ["swift", "run", "-c", "release", "report"]

@@ -33,8 +33,13 @@ public struct PreparedExperiment: Sendable {
     /// Training steps per epoch and in the whole run.
     public let stepsPerEpoch: Int, totalSteps: Int
 
-    /// Trains one of the two models, with `PruningSummaries` into `logDirectory` when given (every
-    /// step for the pruned model, every epoch for the baseline), then scores the stripped model
+    /// The name of the checkpoint, saved after every epoch in a model's log directory, that a
+    /// resumed run continues from.
+    public static let checkpointFileName = "checkpoint.prunekit"
+
+    /// Trains one of the two models, with `PruningSummaries` and a ``ModelCheckpoint`` into
+    /// `logDirectory` when given (summaries every step for the pruned model, every epoch for the
+    /// baseline), then scores the stripped model
     /// on the test images and measures its file size.
     ///
     /// - Parameters:
@@ -42,17 +47,38 @@ public struct PreparedExperiment: Sendable {
     ///   - logDirectory: Where the summaries go; `nil` for none.
     ///   - verbose: Whether to print Keras-style progress.
     ///   - callbacks: more callbacks, run after the summaries (a notebook's epoch lines).
+    ///   - resuming: Whether to continue from the checkpoint in `logDirectory` (``checkpointFileName``,
+    ///     saved after every epoch when `logDirectory` is given), cutting the summaries back to it;
+    ///     without a checkpoint training starts from the first epoch. When `false`, an earlier
+    ///     run's checkpoint there is removed first.
+    /// - Throws: ``ReportError/unreadableLog(path:detail:)`` for a checkpoint that cannot be read,
+    ///   and what training throws.
     public func train(_ which: ExperimentModel, logDirectory: String? = nil, verbose: Bool = false,
-                      callbacks: [any Callback] = []) throws -> TrainedModel {
+                      callbacks: [any Callback] = [], resuming: Bool = false) throws -> TrainedModel {
         var model = which == .pruned ? try self.model.pruned(with: schedule) : self.model
+        var initialEpoch = 0
         var all: [any Callback] = []
         if let logDirectory {
+            let checkpointPath = ArticleExperiment.path(logDirectory, Self.checkpointFileName)
+            if resuming, FileManager.default.fileExists(atPath: checkpointPath) {
+                do {
+                    let checkpoint = try Checkpoint(contentsOf: checkpointPath)
+                    (model, initialEpoch) = (checkpoint.model, checkpoint.epochsCompleted ?? 0)
+                } catch {
+                    throw ReportError.unreadableLog(path: checkpointPath, detail: "cannot resume from it: \(error)")
+                }
+                if verbose { print("Resuming after epoch \(initialEpoch) from \(checkpointPath)") }
+            } else if !resuming, FileManager.default.fileExists(atPath: checkpointPath) {
+                try FileManager.default.removeItem(atPath: checkpointPath)
+            }
+            // The summaries first: the checkpoint is saved once the epoch's records are written.
             all.append(PruningSummaries(logDirectory: logDirectory, updateFrequency: which == .pruned ? .steps(1) : .epoch))
+            all.append(ModelCheckpoint(path: checkpointPath))
         }
         let started = Date()
         let history = try model.fit(data.train, batchSize: configuration.batchSize, epochs: configuration.epochs,
                                     validationSplit: configuration.validationSplit, seed: configuration.seed, verbose: verbose,
-                                    callbacks: all + callbacks)
+                                    callbacks: all + callbacks, initialEpoch: initialEpoch)
         let seconds = Date().timeIntervalSince(started)
         let table = model.sparsityTable()
         if verbose, model.pruning != nil { print(table) }

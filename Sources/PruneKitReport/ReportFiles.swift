@@ -47,6 +47,15 @@ public enum ReportFiles {
         return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).logs-\(getpid())")
     }
 
+    /// Whether `logs` is a log directory ``pendingLogDirectory(for:)`` named for `directory` (by
+    /// any process), which moves into the report once it is complete.
+    public static func isPendingLogDirectory(_ logs: String, for directory: String) -> Bool {
+        let standardized = (logs as NSString).standardizingPath, report = (directory as NSString).standardizingPath
+        let name = (standardized as NSString).lastPathComponent
+        return (standardized as NSString).deletingLastPathComponent == (report as NSString).deletingLastPathComponent
+            && name.hasPrefix(".\((report as NSString).lastPathComponent).logs-")
+    }
+
     /// Fills a new sibling of `directory` through `fill`, then puts it in `directory`'s place, so
     /// an existing directory is only replaced by a complete one; if `fill` fails, the new one is
     /// removed and the old one stays. Entries of the old directory that `keep` names (the training

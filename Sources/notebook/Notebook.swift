@@ -70,7 +70,7 @@ struct NotebookCommand: ParsableCommand {
         let build = NotebookBuild(executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0],
                                   scratchPath: scratchPath, configuration: configuration)
         if !noBuild {
-            do { try build.build(products: chosen.count == 1 ? [chosen[0].product] : [], packagePath: packagePath, log: log) } catch {
+            do { try build.build(products: chosen.map(\.product), packagePath: packagePath, log: log) } catch {
                 log("\(error)")
                 throw ExitCode(1)
             }

@@ -35,12 +35,24 @@ extension Report {
         @Option(help: ArgumentHelp("Where the training logs go (JSON Lines and TensorBoard). Default: <out>/logs.", valueName: "dir"))
         var logdir: String?
 
+        @Option(help: ArgumentHelp("Continue the run whose logs are in <logdir> (killed or interrupted): trained models are kept, an interrupted one continues from its last epoch's checkpoint. Options left out are taken from the stored run; those given must match it.", valueName: "logdir"))
+        var resume: String?
+
         @OptionGroup var font: FontOption
 
         func run() throws {
-            let configuration = try options.configuration()
+            var configuration = options.configuration()
+            var logdir = self.logdir
+            if let resume {
+                if let logdir, (logdir as NSString).standardizingPath != (resume as NSString).standardizingPath {
+                    throw ValidationError("--logdir \(logdir) and --resume \(resume) name different log directories")
+                }
+                configuration = try configuration.resuming(ArticleExperiment.storedConfiguration(logDirectory: resume), from: resume)
+                logdir = resume
+            }
             let out = self.out ?? "Reports/\(Self.runName(dataPath: configuration.dataPath))"
-            let results = try ArticleExperiment(configuration: configuration).writeReport(into: out, logDirectory: logdir, fontPath: font.path)
+            let results = try ArticleExperiment(configuration: configuration)
+                .writeReport(into: out, logDirectory: logdir, fontPath: font.path, resuming: resume != nil)
             print("\nReport: \((out as NSString).appendingPathComponent("report.md"))")
             print(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", results.pruned.test.loss, results.pruned.test.accuracy))
         }

@@ -90,4 +90,36 @@ import Testing
         #expect(try ReportLogs(directory: pending).results.pruned.test.count == 50)
         #expect(FileManager.default.fileExists(atPath: directory.path("reports/run/report.md")))
     }
+
+    @Test func aResumedRunTakesTheStoredConfigurationAndRefusesContradictions() throws {
+        var stored = ExperimentConfiguration()
+        (stored.epochs, stored.batchSize, stored.trainingSubset) = (3, 30, 300)
+        #expect(try ExperimentConfiguration().resuming(stored, from: "logs") == stored)
+        var matching = ExperimentConfiguration()
+        matching.epochs = 3
+        #expect(try matching.resuming(stored, from: "logs") == stored)
+        var contradicting = ExperimentConfiguration()
+        (contradicting.epochs, contradicting.seed) = (5, 9)
+        #expect {
+            _ = try contradicting.resuming(stored, from: "logs")
+        } throws: { error in
+            guard let error = error as? ReportError, case .invalidParameter(let detail) = error else { return false }
+            return detail.contains("--resume logs") && detail.contains("epochs is 5 on the command line but 3")
+                && detail.contains("seed is 9") && !detail.contains("batchSize")
+        }
+    }
+
+    @Test func resumingALogDirectoryWithADifferentConfigurationFails() throws {
+        let directory = try TemporaryDirectory()
+        var configuration = ExperimentConfiguration()
+        (configuration.trainingSubset, configuration.epochs, configuration.batchSize, configuration.frequency) = (100, 1, 40, 1)
+        configuration.baseline = false
+        try ReportFiles.writeJSON(configuration, to: directory.path(ArticleExperiment.configurationFileName))
+        configuration.seed = 2
+        #expect {
+            try ArticleExperiment(configuration: configuration).run(logDirectory: directory.url.path, verbose: false, resuming: true)
+        } throws: { error in
+            "\(error)".contains(ArticleExperiment.configurationFileName)
+        }
+    }
 }

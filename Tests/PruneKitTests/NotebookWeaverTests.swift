@@ -27,7 +27,7 @@ import Testing
         #expect(debug.binPath == "/p/.build/x86_64-unknown-linux-gnu/debug")
         let elsewhere = NotebookBuild(executablePath: "/usr/local/bin/notebook", scratchPath: "/s", configuration: nil)
         #expect(elsewhere.configuration == "debug" && elsewhere.binPath == "/s/debug")
-        #expect(elsewhere.buildArguments(products: ["nb01-data"], packagePath: "/p")
+        #expect(elsewhere.buildArguments(product: "nb01-data", packagePath: "/p")
                 == ["swift", "build", "--package-path", "/p", "--scratch-path", "/s", "-c", "debug", "--product", "nb01-data"])
     }
 

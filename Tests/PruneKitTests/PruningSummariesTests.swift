@@ -76,6 +76,75 @@ import Testing
         #expect(log.epochs.count == 1)
     }
 
+    @Test func resumingCutsTheLogsBackToTheCheckpoint() throws {
+        let directory = try TemporaryDirectory()
+        let reference = directory.path("reference"), logs = directory.path("logs")
+        _ = try train(into: reference)
+        let schedule = try PolynomialDecay(initialSparsity: 0, finalSparsity: 0.5, beginStep: 4, endStep: 16, frequency: 4)
+        var model = smallCNN()
+        try model.build(inputShape: [12, 12, 1])
+        model = try model.pruned(with: schedule)
+        let data = try quadrantDataset(count: 80, seed: 1)
+        let checkpoint = ModelCheckpoint(path: directory.path("model.prunekit"))
+        func callbacks() -> [any Callback] {
+            [PruningSummaries(logDirectory: logs, updateFrequency: .steps(1), histogramBins: 20), checkpoint]
+        }
+        // Killed during epoch 3: the run leaves epoch 3's first steps, a torn line and another event file.
+        var killed = model
+        try killed.fit(data, batchSize: 10, epochs: 2, validationSplit: 0.25, verbose: false, callbacks: callbacks())
+        let records = (logs as NSString).appendingPathComponent(PruningSummaries.recordsFileName)
+        let handle = try #require(FileHandle(forWritingAtPath: records))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"step":{"step":13,"epoch":2,"batchLoss":0.5,"#.utf8))
+        handle.closeFile()
+        let stray = try EventFileWriter(directory: (logs as NSString).appendingPathComponent("train"))
+        try stray.addScalar(tag: "batch_loss", value: 9, step: 13)
+        try stray.close()
+        // The stray file's events after its first record (the file version): the scalar at step 13.
+        let strayBytes = try Data(contentsOf: URL(fileURLWithPath: stray.path))
+        let firstRecordLength = strayBytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let strayEvents = strayBytes.dropFirst(12 + firstRecordLength + 4)
+        try #require(!strayEvents.isEmpty)
+
+        var resumed = try Checkpoint(contentsOf: checkpoint.path).model
+        try resumed.fit(data, batchSize: 10, epochs: 3, validationSplit: 0.25, verbose: false, callbacks: callbacks(), initialEpoch: 2)
+
+        let (expected, found) = (try SummaryLog(directory: reference), try SummaryLog(directory: logs))
+        #expect(found.steps == expected.steps)
+        #expect(found.steps.map(\.step) == Array(1 ... 18))
+        #expect(found.epochs.map(\.epoch) == [0, 1, 2])
+        #expect(found.epochs.map(\.loss) == expected.epochs.map(\.loss))
+        #expect(found.weights == expected.weights)
+        #expect(found.run.startStep == 12)
+        // The stray file was removed (the resumed run may reuse its free name), so its events are gone.
+        let trainDirectory = (logs as NSString).appendingPathComponent("train")
+        let trainFiles = try FileManager.default.contentsOfDirectory(atPath: trainDirectory)
+        #expect(trainFiles.count == 2)
+        for name in trainFiles {
+            let contents = try Data(contentsOf: URL(fileURLWithPath: (trainDirectory as NSString).appendingPathComponent(name)))
+            #expect(contents.range(of: strayEvents) == nil, "\(name) still holds the stray event of the killed run")
+        }
+
+        // A fresh start in the same directory removes the earlier run's event files.
+        _ = try train(into: logs)
+        for name in ["train", "validation", "metrics"] {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: (logs as NSString).appendingPathComponent(name)).count == 1)
+        }
+    }
+
+    @Test func resumingWithoutARecordedPositionNamesThePositionsFile() throws {
+        let directory = try TemporaryDirectory()
+        let logs = directory.path("logs")
+        let checkpoint = ModelCheckpoint(path: directory.path("model.prunekit"))
+        _ = try train(into: directory.path("elsewhere"), extra: [checkpoint])
+        var resumed = try Checkpoint(contentsOf: checkpoint.path).model
+        let error = #expect(throws: ModelError.self) {
+            try resumed.fit(try quadrantDataset(count: 80, seed: 1), batchSize: 10, epochs: 4, validationSplit: 0.25, verbose: false,
+                            callbacks: [PruningSummaries(logDirectory: logs)], initialEpoch: 3)
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains(PruningSummaries.positionsFileName))
+    }
+
     @Test func unreadableLogsNameTheFile() throws {
         let directory = try TemporaryDirectory()
         #expect(throws: SummaryError.self) { try SummaryLog(directory: directory.path("none")) }

@@ -74,6 +74,16 @@ final class AppendOnlyFile {
         guard closeDescriptor(descriptor) == 0 else { throw .writeFailed(path: path, detail: Self.lastError()) }
     }
 
+    /// Cuts the file at `path` to its first `length` bytes.
+    static func truncate(_ path: String, toLength length: Int) throws(SummaryError) {
+        guard truncateFile(path, off_t(length)) == 0 else { throw .writeFailed(path: path, detail: "cannot truncate: \(lastError())") }
+    }
+
+    /// Removes the file at `path`.
+    static func remove(_ path: String) throws(SummaryError) {
+        guard unlink(path) == 0 else { throw .writeFailed(path: path, detail: "cannot remove: \(lastError())") }
+    }
+
     /// Creates `directory` and its missing parents with `mkdir(2)`, like `mkdir -p`; an existing
     /// directory is fine.
     ///
@@ -104,4 +114,9 @@ final class AppendOnlyFile {
 /// Closes a file descriptor with the system call, which the file's own `close()` hides.
 private func closeDescriptor(_ descriptor: Int32) -> Int32 {
     close(descriptor)
+}
+
+/// Cuts a file with the system call, which the file's own `truncate` hides.
+private func truncateFile(_ path: String, _ length: off_t) -> Int32 {
+    truncate(path, length)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PruneKitFiles
 
 /// tfmot's `PruningSummaries` and Keras's `TensorBoard` callback in one, opened up: records loss,
 /// accuracy and, for every pruned layer, the actual sparsity of its kernel and the mask threshold,
@@ -14,6 +15,14 @@ import Foundation
 /// Every record reaches the operating system as it is written: a run that is killed leaves a
 /// readable log up to its last step. Weight histograms are taken at the start, after each epoch and
 /// at the end.
+///
+/// Resuming: after each epoch the length of every log file is recorded in
+/// ``positionsFileName``. When training resumes from a checkpoint (`fit(initialEpoch:)` on a model
+/// whose optimizer has taken steps), each file is cut back to its length at the checkpoint's step
+/// and the event files written after it are removed, so what a killed run wrote after its last
+/// checkpoint (a torn last line included) is dropped and the log holds each step once, as
+/// TensorBoard reads it. A fresh start removes the event files and positions of an earlier run
+/// in the same directory, as it empties `summaries.jsonl`.
 public final class PruningSummaries: Callback {
     /// How often per-step records are written.
     public enum UpdateFrequency: Sendable, Equatable {
@@ -43,6 +52,13 @@ public final class PruningSummaries: Callback {
     /// The name of the JSON Lines file in the log directory.
     public static let recordsFileName = "summaries.jsonl"
 
+    /// The name of the file, in the log directory, that records each log file's length after every
+    /// epoch, which a resumed run cuts the logs back to.
+    public static let positionsFileName = "summaries-positions.json"
+
+    /// The subdirectories holding TensorBoard event files.
+    private static let eventDirectories = ["train", "validation", "metrics"]
+
     /// Creates the callback; nothing is written before training starts.
     public init(logDirectory: String, updateFrequency: UpdateFrequency = .epoch, histogramBins: Int = 100) {
         precondition(histogramBins > 0, "histogramBins must be positive")
@@ -54,6 +70,7 @@ public final class PruningSummaries: Callback {
 
     public func trainBegin(_ state: inout TrainingState) throws {
         let resuming = state.step > 0
+        if resuming { try cutLogs(back: state.step) } else { try removeEarlierLogs() }
         let path = (logDirectory as NSString).appendingPathComponent(Self.recordsFileName)
         records = try AppendOnlyFile(path: path, keepingContents: resuming)
         train = try EventFileWriter(directory: (logDirectory as NSString).appendingPathComponent("train"))
@@ -90,6 +107,7 @@ public final class PruningSummaries: Callback {
         }
         if updateFrequency == .epoch { try writeMetrics(state.model, step: state.step) }
         try writeWeights(state.model, step: state.step, label: "epoch \(logs.epoch + 1)")
+        try recordPositions(step: state.step)
     }
 
     public func trainEnd(_ state: inout TrainingState) throws {
@@ -97,6 +115,75 @@ public final class PruningSummaries: Callback {
         for writer in [train, validation, metrics] { try writer?.close() }
         try records?.close()
         (records, train, validation, metrics) = (nil, nil, nil, nil)
+    }
+
+    // MARK: - Resuming
+
+    /// Each log file's length (path relative to the log directory) after the epoch ending at `step`.
+    struct Position: Codable, Equatable {
+        var step: Int
+        var lengths: [String: Int]
+    }
+
+    private var positionsPath: String { (logDirectory as NSString).appendingPathComponent(Self.positionsFileName) }
+
+    /// The log files: `summaries.jsonl` and the event files, relative to the log directory.
+    private func logFiles() -> [String] {
+        var files = [Self.recordsFileName]
+        for directory in Self.eventDirectories {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: (logDirectory as NSString).appendingPathComponent(directory))) ?? []
+            files += names.filter { $0.hasPrefix("events.out.tfevents.") }.sorted().map { "\(directory)/\($0)" }
+        }
+        return files
+    }
+
+    private func readPositions() throws(SummaryError) -> [Position] {
+        guard let data = FileManager.default.contents(atPath: positionsPath) else { return [] }
+        do { return try JSONDecoder().decode([Position].self, from: data) } catch {
+            throw .unreadableLog(path: positionsPath, detail: "not a positions file: \(error)")
+        }
+    }
+
+    /// Appends the current length of every log file, as the position after the epoch ending at `step`.
+    private func recordPositions(step: Int) throws(SummaryError) {
+        var lengths: [String: Int] = [:]
+        for file in logFiles() {
+            let path = (logDirectory as NSString).appendingPathComponent(file)
+            lengths[file] = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        let positions = try readPositions().filter { $0.step < step } + [Position(step: step, lengths: lengths)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do { try AtomicFile.write(Array(try encoder.encode(positions)), to: positionsPath) } catch let error as AtomicFile.WriteError {
+            throw .writeFailed(path: error.path, detail: error.detail)
+        } catch {
+            throw .writeFailed(path: positionsPath, detail: "\(error)")
+        }
+    }
+
+    /// Cuts every log file back to its length after the epoch ending at `step` and removes the
+    /// files created after it.
+    ///
+    /// - Throws: ``SummaryError/unreadableLog(path:detail:)`` when no position was recorded at `step`.
+    private func cutLogs(back step: Int) throws(SummaryError) {
+        let positions = try readPositions()
+        guard let position = positions.first(where: { $0.step == step }) else {
+            throw .unreadableLog(path: positionsPath, detail: "no record of the logs after step \(step), where training resumes (were they written by PruningSummaries with this checkpoint?)")
+        }
+        for file in logFiles() {
+            let path = (logDirectory as NSString).appendingPathComponent(file)
+            if let length = position.lengths[file] {
+                try AppendOnlyFile.truncate(path, toLength: length)
+            } else {
+                try AppendOnlyFile.remove(path)
+            }
+        }
+    }
+
+    /// Removes the event files and positions an earlier run left in the log directory.
+    private func removeEarlierLogs() throws(SummaryError) {
+        for file in logFiles().dropFirst() { try AppendOnlyFile.remove((logDirectory as NSString).appendingPathComponent(file)) }
+        if FileManager.default.fileExists(atPath: positionsPath) { try AppendOnlyFile.remove(positionsPath) }
     }
 
     // MARK: - Records

@@ -29,25 +29,28 @@ public struct NotebookBuild: Sendable, Equatable {
         }
     }
 
-    /// The `swift build` command line for `products` (all targets when empty).
-    public func buildArguments(products: [String], packagePath: String) -> [String] {
-        ["swift", "build", "--package-path", packagePath, "--scratch-path", scratchPath, "-c", configuration]
-            + products.flatMap { ["--product", $0] }
+    /// The `swift build` command line for one product.
+    public func buildArguments(product: String, packagePath: String) -> [String] {
+        ["swift", "build", "--package-path", packagePath, "--scratch-path", scratchPath, "-c", configuration, "--product", product]
     }
 
-    /// Runs `swift build` for `products`, its output passed through to standard error.
+    /// Runs `swift build` for each of `products` in turn (SwiftPM builds one product per command;
+    /// building the whole package instead would also build dependencies' tools, such as
+    /// swift-protobuf's `protoc`, that no notebook needs), its output passed through to standard error.
     ///
-    /// - Throws: ``NotebookError/buildFailed(status:)`` when it fails, or the error of starting it.
+    /// - Throws: ``NotebookError/buildFailed(status:)`` when a build fails, or the error of starting it.
     public func build(products: [String], packagePath: String, log: (String) -> Void) throws {
-        let arguments = buildArguments(products: products, packagePath: packagePath)
-        log("$ " + arguments.joined(separator: " "))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NotebookError.buildFailed(status: process.terminationStatus) }
+        for product in products {
+            let arguments = buildArguments(product: product, packagePath: packagePath)
+            log("$ " + arguments.joined(separator: " "))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+            process.standardOutput = FileHandle.standardError
+            process.standardError = FileHandle.standardError
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw NotebookError.buildFailed(status: process.terminationStatus) }
+        }
     }
 }
