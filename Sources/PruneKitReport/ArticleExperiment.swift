@@ -184,7 +184,8 @@ public struct ArticleExperiment: Sendable {
             throw .unreadableLog(path: path, detail: "cannot read the trained model: \(error)")
         }
         guard checkpoint.epochsCompleted == epochs else {
-            throw .unreadableLog(path: path, detail: "the checkpoint holds \(checkpoint.epochsCompleted.map { "\($0) epochs" } ?? "no epoch count"), not the run's \(epochs)")
+            let saved = checkpoint.epochsCompleted.map { "was saved after epoch \($0)" } ?? "holds no epoch count"
+            throw .unreadableLog(path: path, detail: "the checkpoint \(saved), not after the run's last, \(epochs): not the trained model")
         }
         return checkpoint.model
     }
