@@ -130,7 +130,7 @@ public struct ArticleExperiment: Sendable {
         // Only now are both models at hand: the stages compare the pruned model with the dense one.
         let deployment = try experiment.deployment(pruned: pruned.model, baseline: baseline?.model)
         if let int8 = deployment.stages.stages.last {
-            say(String(format: "\nShipped: %@ gzip-compressed with int8 kernels (%.1f× smaller than dense float32); inference on the default kernels %.2f× as fast as on dense ones",
+            say(String(format: "\nSparse + int8 model file: %@ gzip-compressed (%.1f× smaller than the dense float32 file); inference on the default kernels %.2f× as fast as on dense ones",
                        int8.gzipBytes.byteCount, deployment.stages.reduction(of: int8, compressed: true), deployment.inference.speedup))
         }
         let results = experiment.results(pruned: pruned.results, baseline: baseline?.results, deployment: deployment)
