@@ -9,7 +9,7 @@ import PruneKitCharts
 /// One component serves `report`, `report sweep`, the notebooks and `bench`:
 /// ``prepare(logDirectory:)`` loads the data, resolves the schedule and checks everything that can
 /// be checked before the first training step; the ``PreparedExperiment`` it returns trains either
-/// model, and ``run(logDirectory:verbose:)`` does both and writes `results.json`.
+/// model, and ``run(logDirectory:verbose:resuming:)`` does both and writes `results.json`.
 public struct ArticleExperiment: Sendable {
     /// The experiment's parameters.
     public var configuration: ExperimentConfiguration

@@ -37,7 +37,7 @@ public struct PreparedExperiment: Sendable {
     /// resumed run continues from.
     public static let checkpointFileName = "checkpoint.prunekit"
 
-    /// Trains one of the two models, with `PruningSummaries` and a ``ModelCheckpoint`` into
+    /// Trains one of the two models, with `PruningSummaries` and a `ModelCheckpoint` into
     /// `logDirectory` when given (summaries every step for the pruned model, every epoch for the
     /// baseline), then scores the stripped model
     /// on the test images and measures its file size.
