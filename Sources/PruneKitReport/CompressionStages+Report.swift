@@ -47,11 +47,12 @@ extension CompressionStages {
         guard stages.count == 4 else { return [] }
         let (dense, pruned, sparse, int8) = (stages[0], stages[1], stages[2], stages[3])
         var sentences: [String] = []
-        var stored = pruned.fileBytes == dense.fileBytes
+        let sameSize = pruned.fileBytes == dense.fileBytes
+        var stored = sameSize
             ? "Stored value by value, the pruned file is the same size as the dense float32 one (\(dense.fileBytes.byteCount)): a zero takes 4 bytes like any other weight"
             : "Stored value by value, the pruned file takes \(pruned.fileBytes.byteCount) against the dense float32 one's \(dense.fileBytes.byteCount)"
         stored += pruned.gzipBytes < dense.gzipBytes
-            ? "; only gzip -9 squeezes its zeros, to \(pruned.gzipBytes.byteCount) against the dense file's \(dense.gzipBytes.byteCount)."
+            ? "; \(sameSize ? "only " : "")gzip -9 squeezes its zeros, to \(pruned.gzipBytes.byteCount) against the dense file's \(dense.gzipBytes.byteCount)."
             : "; gzip -9 takes it to \(pruned.gzipBytes.byteCount), no smaller than the dense file's \(dense.gzipBytes.byteCount)."
         sentences.append(stored)
         sentences.append("The sparse file — a bitmap of the kept weights plus their float32 values, lossless — is \(Self.relation(reduction(of: sparse))) the dense float32 file before any compression, and \(Self.relation(reduction(of: sparse, compressed: true))) it gzip-compressed.")
