@@ -24,7 +24,7 @@ struct ReportONNX {
     var parameters: Int
 }
 
-/// Turns an experiment's logs into `report.md`, its PNG charts and `summary.json`.
+/// Turns an experiment's logs into `report.md`, its PNG charts, `model.onnx` and `summary.json`.
 public struct ReportWriter: Sendable {
     /// The logs the report shows.
     public var logs: ReportLogs
