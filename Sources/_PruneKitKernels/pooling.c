@@ -115,20 +115,20 @@ static inline float poolWindow(const float *window, ptrdiff_t rowStride, float b
 #if PK_VECTORS
 /* poolWindow at eight consecutive window starts (the same operations per lane); inlined with
    constant pool sizes for the common 2 × 2 window. */
-static inline pk_f32x8 poolWindows8(const float *start, ptrdiff_t rowStride, pk_f32x8 bias, int relu,
-                                    ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
-    const pk_f32x8 zero = {0};
+static inline void poolWindows8(const float *start, ptrdiff_t rowStride, float bias, int relu,
+                                ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *maxima) {
+    const pk_f32x8 zero = {0}, b = zero + bias;
     pk_f32x8 m = {0};
     for (ptrdiff_t i = 0; i < poolHeight; i++) {
         for (ptrdiff_t j = 0; j < poolWidth; j++) {
-            pk_f32x8 v = PK_CF32X8(start + i * rowStride + j) + bias;
+            pk_f32x8 v = PK_CF32X8(start + i * rowStride + j) + b;
             if (relu) v = (pk_f32x8)((pk_i32x8)v & (v > zero));
             if (i == 0 && j == 0) { m = v; continue; }
             const pk_i32x8 larger = v > m;
             m = (pk_f32x8)(((pk_i32x8)v & larger) | ((pk_i32x8)m & ~larger));
         }
     }
-    return m;
+    PK_F32X8(maxima) = m;
 }
 #endif
 
@@ -145,11 +145,11 @@ void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_
             float *row = output + y * outputWidth * channels + c;
             ptrdiff_t x = 0;
 #if PK_VECTORS
-            const pk_f32x8 b = (pk_f32x8){0} + bias[c];
             for (ptrdiff_t q0 = 0; q0 < span && base + q0 + 8 + reach <= planeStride; q0 += 8) {
                 const float *start = plane + base + q0;
-                const pk_f32x8 m = poolHeight == 2 && poolWidth == 2 ? poolWindows8(start, rowStride, b, relu, 2, 2)
-                                                                     : poolWindows8(start, rowStride, b, relu, poolHeight, poolWidth);
+                float m[8];
+                if (poolHeight == 2 && poolWidth == 2) poolWindows8(start, rowStride, bias[c], relu, 2, 2, m);
+                else poolWindows8(start, rowStride, bias[c], relu, poolHeight, poolWidth, m);
                 for (; x < outputWidth && x * poolWidth < q0 + 8; x++) row[x * channels] = m[x * poolWidth - q0];
             }
 #endif
