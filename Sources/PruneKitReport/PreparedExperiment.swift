@@ -37,29 +37,31 @@ public struct PreparedExperiment: Sendable {
     /// resumed run continues from.
     public static let checkpointFileName = "checkpoint.prunekit"
 
-    /// Trains one of the two models, with `PruningSummaries` and a ``ModelCheckpoint`` into
-    /// `logDirectory` when given (summaries every step for the pruned model, every epoch for the
-    /// baseline), then scores the stripped model
-    /// on the test images and measures its file size.
+    /// Trains one of the two models, with `PruningSummaries` into `logDirectory` when given
+    /// (summaries every step for the pruned model, every epoch for the baseline) and a
+    /// ``ModelCheckpoint`` after every epoch into `checkpointDirectory`, then scores the stripped
+    /// model on the test images and measures its file size.
     ///
     /// - Parameters:
     ///   - which: The pruned model or the unpruned baseline.
     ///   - logDirectory: Where the summaries go; `nil` for none.
+    ///   - checkpointDirectory: Where the checkpoint (``checkpointFileName``) is saved after every
+    ///     epoch; by default `logDirectory`, and no checkpoint when both are `nil`.
     ///   - verbose: Whether to print Keras-style progress.
-    ///   - callbacks: more callbacks, run after the summaries (a notebook's epoch lines).
-    ///   - resuming: Whether to continue from the checkpoint in `logDirectory` (``checkpointFileName``,
-    ///     saved after every epoch when `logDirectory` is given), cutting the summaries back to it;
-    ///     without a checkpoint training starts from the first epoch. When `false`, an earlier
-    ///     run's checkpoint there is removed first.
+    ///   - callbacks: more callbacks, run after the summaries and the checkpoint (a notebook's
+    ///     epoch lines).
+    ///   - resuming: Whether to continue from the checkpoint in `checkpointDirectory`, cutting the
+    ///     summaries back to it; without a checkpoint training starts from the first epoch. When
+    ///     `false`, an earlier run's checkpoint there is removed first.
     /// - Throws: ``ReportError/unreadableLog(path:detail:)`` for a checkpoint that cannot be read,
     ///   and what training throws.
-    public func train(_ which: ExperimentModel, logDirectory: String? = nil, verbose: Bool = false,
-                      callbacks: [any Callback] = [], resuming: Bool = false) throws -> TrainedModel {
+    public func train(_ which: ExperimentModel, logDirectory: String? = nil, checkpointDirectory: String? = nil,
+                      verbose: Bool = false, callbacks: [any Callback] = [], resuming: Bool = false) throws -> TrainedModel {
         var model = which == .pruned ? try self.model.pruned(with: schedule) : self.model
         var initialEpoch = 0
         var all: [any Callback] = []
-        if let logDirectory {
-            let checkpointPath = ArticleExperiment.path(logDirectory, Self.checkpointFileName)
+        if let checkpointDirectory = checkpointDirectory ?? logDirectory {
+            let checkpointPath = ArticleExperiment.path(checkpointDirectory, Self.checkpointFileName)
             if resuming, FileManager.default.fileExists(atPath: checkpointPath) {
                 do {
                     let checkpoint = try Checkpoint(contentsOf: checkpointPath)
@@ -72,7 +74,9 @@ public struct PreparedExperiment: Sendable {
                 try FileManager.default.removeItem(atPath: checkpointPath)
             }
             // The summaries first: the checkpoint is saved once the epoch's records are written.
-            all.append(PruningSummaries(logDirectory: logDirectory, updateFrequency: which == .pruned ? .steps(1) : .epoch))
+            if let logDirectory {
+                all.append(PruningSummaries(logDirectory: logDirectory, updateFrequency: which == .pruned ? .steps(1) : .epoch))
+            }
             all.append(ModelCheckpoint(path: checkpointPath))
         }
         let started = Date()

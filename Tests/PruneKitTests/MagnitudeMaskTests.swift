@@ -140,14 +140,11 @@ import Testing
         var generator = SplitMix64(seed: 7)
         let scalars = (0 ..< 409_600).map { _ in Float.random(in: -1 ... 1, using: &generator) }
         let weights = Tensor(shape: [3200, 128], scalars: scalars)
-        let start = ContinuousClock.now
         let result = try MagnitudeMask(weights: weights, sparsity: 0.875)
-        let elapsed = ContinuousClock.now - start
         let k = MagnitudeMask.keptCount(size: 409_600, sparsity: 0.875)
         #expect(k == 51_200)
         #expect(result.threshold == scalars.map(abs).sorted(by: >)[k - 1])
         #expect(result.keptWeights >= k)
-        #expect(elapsed < .seconds(5), "debug build took \(elapsed)")
     }
 
     @Test func invalidSparsityThrowsNamingIt() {

@@ -67,6 +67,38 @@ import Testing
         #expect(markdown.contains(report.command))
     }
 
+    @Test func aRunInterruptedMidwayContinuesFromItsLastEpoch() throws {
+        /// Stops training after the first epoch of the pruned run (once its checkpoint is saved),
+        /// or records the epochs trained.
+        final class Interrupt: Callback {
+            struct Stop: Error {}
+            let stopping: Bool
+            var startEpochs: [Int] = []
+            init(stopping: Bool) { self.stopping = stopping }
+            func epochBegin(_ state: inout TrainingState) throws { startEpochs.append(state.epoch) }
+            func epochEnd(_ state: inout TrainingState) throws {
+                if stopping, state.model.pruning != nil { throw Stop() }
+            }
+        }
+        let directory = try TemporaryDirectory()
+        var configuration = try tinySweep(in: directory)
+        configuration.variants = []
+        let reference = try Sweep(configuration: configuration, directory: directory.path("reference")).run()
+        let sweep = Sweep(configuration: configuration, directory: directory.path("sweep"))
+        let pruned = configuration.runs[1]
+        #expect(throws: (any Error).self) { try sweep.run(callbacks: [Interrupt(stopping: true)]) }
+        #expect(sweep.finished(pruned) == nil)
+        #expect(FileManager.default.fileExists(atPath: ArticleExperiment.path(sweep.partialDirectory(pruned), PreparedExperiment.checkpointFileName)))
+
+        let watcher = Interrupt(stopping: false)
+        let resumed = try sweep.run(callbacks: [watcher])
+        // Only the pruned run trains again, from its second epoch, and ends as the uninterrupted one did.
+        #expect(watcher.startEpochs == [1])
+        let outcome = { (findings: SweepFindings) in findings.grid.flatMap(\.runs).map { [$0.test.loss, $0.test.accuracy, $0.sparsity] } }
+        #expect(outcome(resumed) == outcome(reference))
+        #expect(!FileManager.default.fileExists(atPath: sweep.partialDirectory(pruned)))
+    }
+
     @Test func aBadRunIsReportedBeforeAnyTraining() throws {
         let directory = try TemporaryDirectory()
         var configuration = try tinySweep(in: directory)

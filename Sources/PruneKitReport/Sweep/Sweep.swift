@@ -3,7 +3,9 @@ import PruneKit
 
 /// Runs a ``SweepConfiguration`` into a directory, one results file per finished run
 /// (`runs/<id>.json`), so that an interrupted sweep resumes where it stopped: runs whose file
-/// holds the same configuration are not trained again.
+/// holds the same configuration are not trained again, and the run that was interrupted continues
+/// from its last complete epoch (its checkpoint and configuration are kept in
+/// `runs/<id>.partial/` while it trains and removed once its result is stored).
 public struct Sweep: Sendable {
     /// What to run.
     public var configuration: SweepConfiguration
@@ -49,6 +51,11 @@ public struct Sweep: Sendable {
         ArticleExperiment.path(ArticleExperiment.path(directory, "runs"), "\(run.id).json")
     }
 
+    /// The directory holding a run's checkpoint while it trains.
+    public func partialDirectory(_ run: SweepConfiguration.Run) -> String {
+        ArticleExperiment.path(ArticleExperiment.path(directory, "runs"), "\(run.id).partial")
+    }
+
     /// The sensitivity analysis file.
     public var sensitivityPath: String { ArticleExperiment.path(directory, "sensitivity.json") }
 
@@ -69,8 +76,11 @@ public struct Sweep: Sendable {
     /// analysis runs on the model of the first baseline run, right after it is trained (that
     /// run is trained again on resuming only if the analysis is missing).
     ///
+    /// - Parameters:
+    ///   - callbacks: More callbacks for every run's training, run after its checkpoint is saved.
+    ///   - progress: Called before and after every run.
     /// - Throws: ``ReportError`` naming the run and what is wrong, before any training.
-    public func run(progress: (Progress) -> Void = { _ in }) throws -> SweepFindings {
+    public func run(callbacks: [any Callback] = [], progress: (Progress) -> Void = { _ in }) throws -> SweepFindings {
         try configuration.validate()
         let runs = configuration.runs
         var prepared: [String: PreparedExperiment] = [:]
@@ -100,7 +110,7 @@ public struct Sweep: Sendable {
             }
             guard let experiment = prepared[run.id] else { continue }
             progress(Progress(run: run, index: offset + 1, count: runs.count, result: nil, resumed: false, secondsLeft: left()))
-            let trained = try experiment.train(run.isBaseline ? .baseline : .pruned)
+            let trained = try train(run, experiment, callbacks: callbacks)
             let result = SweepRunResult(run: run, test: trained.results.test, sparsity: trained.results.sparsity.totalSparsity,
                                         trainingSeconds: trained.results.trainingSeconds, dataSource: experiment.data.source)
             try ReportFiles.writeJSON(result, to: resultPath(run))
@@ -109,6 +119,7 @@ public struct Sweep: Sendable {
                                                                on: experiment.data.test)
                 try ReportFiles.writeJSON(analysis, to: sensitivityPath)
             }
+            try? FileManager.default.removeItem(atPath: partialDirectory(run))
             results.append(result)
             trainedSeconds += trained.results.trainingSeconds
             trainedEpochs += run.configuration.epochs
@@ -117,6 +128,21 @@ public struct Sweep: Sendable {
         }
         try ReportFiles.writeJSON(configuration, to: ArticleExperiment.path(directory, "sweep.json"))
         return SweepFindings(configuration: configuration, results: results, sensitivity: storedSensitivity)
+    }
+
+    /// Trains `run`, saving a checkpoint after every epoch in its partial directory, and continues
+    /// from the checkpoint there when it was left by the same run's configuration (an interrupted
+    /// sweep); a checkpoint of another configuration is discarded.
+    private func train(_ run: SweepConfiguration.Run, _ experiment: PreparedExperiment,
+                       callbacks: [any Callback]) throws -> TrainedModel {
+        let partial = partialDirectory(run), stored = ArticleExperiment.path(partial, "run.json")
+        let resuming = FileManager.default.contents(atPath: stored)
+            .flatMap { try? JSONDecoder().decode(SweepConfiguration.Run.self, from: $0) } == run
+        if !resuming { try? FileManager.default.removeItem(atPath: partial) }
+        try ReportFiles.createDirectory(partial)
+        try ReportFiles.writeJSON(run, to: stored)
+        return try experiment.train(run.isBaseline ? .baseline : .pruned, checkpointDirectory: partial,
+                                    callbacks: callbacks, resuming: resuming)
     }
 
     /// The findings of the runs stored in the directory, without training.
