@@ -3,7 +3,8 @@
 // the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
 // per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone,
 // `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity and the pruning run's
-// training speed per epoch, `--sparse --inference` for the inference table alone).
+// training speed per epoch, `--sparse --inference` for the inference table alone, `--profile
+// SPARSITY BATCH dense|automatic` to predict with the stripped CNN for 10 s under a profiler).
 import Dispatch
 import Foundation
 import PruneKit
@@ -311,6 +312,30 @@ func chartTimes() throws {
                  lineTime * 1000, histogramTime * 1000, writeTime * 1000))
 }
 
+/// Predicts with the stripped CNN at `sparsity` for about ten seconds, for `perf record`.
+func profileLoop(sparsity: Double, batch: Int, policy: KernelPolicy) throws {
+    let data = try syntheticMNIST(count: 2_500)
+    let model = try strippedCNN(sparsity: sparsity, data: data)
+    let images = data.slice(0 ..< max(batch, 250))
+    let start = DispatchTime.now().uptimeNanoseconds
+    var passes = 0
+    while DispatchTime.now().uptimeNanoseconds - start < 10_000_000_000 {
+        _ = try model.predict(images, batchSize: batch, kernels: policy)
+        passes += 1
+    }
+    print("\(passes) passes of \(images.count) images at batch \(batch), \(policy)")
+}
+
+if let flag = CommandLine.arguments.firstIndex(of: "--profile") {
+    let arguments = CommandLine.arguments.dropFirst(flag + 1)
+    guard arguments.count >= 3, let sparsity = Double(arguments[flag + 1]), let batch = Int(arguments[flag + 2]),
+          let policy = KernelPolicy(rawValue: arguments[flag + 3]) else {
+        print("usage: bench --profile SPARSITY BATCH dense|automatic|sparse")
+        exit(2)
+    }
+    try profileLoop(sparsity: sparsity, batch: batch, policy: policy)
+    exit(0)
+}
 if perLayer {
     try layerTimes()
     exit(0)

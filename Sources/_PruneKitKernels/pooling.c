@@ -56,6 +56,109 @@ void pk_maxpool_forward(const float *input, float *output, ptrdiff_t inputWidth,
     }
 }
 
+/* value + bias, then ReLU as pk_relu computes it when relu is set (+0 unless greater than 0). */
+static inline float biasActivation(float value, float bias, int relu) {
+    const float v = value + bias;
+    return relu ? (v > 0.0f ? v : 0.0f) : v;
+}
+
+void pk_bias_maxpool_forward(const float *input, const float *bias, int relu, float *output,
+                             ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
+                             ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+    for (ptrdiff_t y = 0; y < outputHeight; y++) {
+        for (ptrdiff_t x = 0; x < outputWidth; x++) {
+            float *maximum = output + (y * outputWidth + x) * channels;
+            const float *window = input + (y * poolHeight * inputWidth + x * poolWidth) * channels;
+            ptrdiff_t c = 0;
+#if PK_VECTORS
+            const pk_f32x8 zero = {0};
+            for (; c + 8 <= channels; c += 8) {
+                const pk_f32x8 b = PK_CF32X8(bias + c);
+                pk_f32x8 m = {0};
+                for (ptrdiff_t i = 0; i < poolHeight; i++) {
+                    for (ptrdiff_t j = 0; j < poolWidth; j++) {
+                        pk_f32x8 v = PK_CF32X8(window + (i * inputWidth + j) * channels + c) + b;
+                        if (relu) v = (pk_f32x8)((pk_i32x8)v & (v > zero));
+                        if (i == 0 && j == 0) { m = v; continue; }
+                        const pk_i32x8 larger = v > m;
+                        m = (pk_f32x8)(((pk_i32x8)v & larger) | ((pk_i32x8)m & ~larger));
+                    }
+                }
+                PK_F32X8(maximum + c) = m;
+            }
+#endif
+            for (; c < channels; c++) {
+                float m = biasActivation(window[c], bias[c], relu);
+                for (ptrdiff_t i = 0; i < poolHeight; i++)
+                    for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
+                        const float v = biasActivation(window[(i * inputWidth + j) * channels + c], bias[c], relu);
+                        m = v > m ? v : m;
+                    }
+                maximum[c] = m;
+            }
+        }
+    }
+}
+
+/* One output of pk_bias_maxpool_planes: the window at `window`, rows `rowStride` apart. */
+static inline float poolWindow(const float *window, ptrdiff_t rowStride, float bias, int relu,
+                               ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+    float m = biasActivation(window[0], bias, relu);
+    for (ptrdiff_t i = 0; i < poolHeight; i++)
+        for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
+            const float v = biasActivation(window[i * rowStride + j], bias, relu);
+            m = v > m ? v : m;
+        }
+    return m;
+}
+
+#if PK_VECTORS
+/* poolWindow at eight consecutive window starts (the same operations per lane); inlined with
+   constant pool sizes for the common 2 × 2 window. */
+static inline void poolWindows8(const float *start, ptrdiff_t rowStride, float bias, int relu,
+                                ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *maxima) {
+    const pk_f32x8 zero = {0}, b = zero + bias;
+    pk_f32x8 m = {0};
+    for (ptrdiff_t i = 0; i < poolHeight; i++) {
+        for (ptrdiff_t j = 0; j < poolWidth; j++) {
+            pk_f32x8 v = PK_CF32X8(start + i * rowStride + j) + b;
+            if (relu) v = (pk_f32x8)((pk_i32x8)v & (v > zero));
+            if (i == 0 && j == 0) { m = v; continue; }
+            const pk_i32x8 larger = v > m;
+            m = (pk_f32x8)(((pk_i32x8)v & larger) | ((pk_i32x8)m & ~larger));
+        }
+    }
+    PK_F32X8(maxima) = m;
+}
+#endif
+
+void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_t rowStride,
+                            const float *bias, int relu, float *output, ptrdiff_t channels,
+                            ptrdiff_t outputHeight, ptrdiff_t outputWidth, ptrdiff_t poolHeight,
+                            ptrdiff_t poolWidth) {
+    const ptrdiff_t span = outputWidth * poolWidth; /* positions of a row that windows start from */
+    const ptrdiff_t reach = (poolHeight - 1) * rowStride + poolWidth - 1;
+    for (ptrdiff_t c = 0; c < channels; c++) {
+        const float *plane = planes + c * planeStride;
+        for (ptrdiff_t y = 0; y < outputHeight; y++) {
+            const ptrdiff_t base = y * poolHeight * rowStride;
+            float *row = output + y * outputWidth * channels + c;
+            ptrdiff_t x = 0;
+#if PK_VECTORS
+            for (ptrdiff_t q0 = 0; q0 < span && base + q0 + 8 + reach <= planeStride; q0 += 8) {
+                const float *start = plane + base + q0;
+                float m[8];
+                if (poolHeight == 2 && poolWidth == 2) poolWindows8(start, rowStride, bias[c], relu, 2, 2, m);
+                else poolWindows8(start, rowStride, bias[c], relu, poolHeight, poolWidth, m);
+                for (; x < outputWidth && x * poolWidth < q0 + 8; x++) row[x * channels] = m[x * poolWidth - q0];
+            }
+#endif
+            for (; x < outputWidth; x++)
+                row[x * channels] = poolWindow(plane + base + x * poolWidth, rowStride, bias[c], relu, poolHeight, poolWidth);
+        }
+    }
+}
+
 void pk_maxpool_backward(const float *input, const float *output, const float *outputGradient,
                          float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
                          ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,

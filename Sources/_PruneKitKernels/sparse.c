@@ -99,7 +99,46 @@ void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const 
     sddmm_baseline(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
 }
 
+void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
+             const int32_t *entryColumns, const float *values, const float *input, ptrdiff_t columns,
+             float *scratch, float *output) {
+    if (columns <= 0) return;
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        spmv_avx512(rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        spmv_avx2(rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
+        return;
+    }
+#endif
+    spmv_baseline(rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
+}
+
 /* MARK: - Gathers and layout changes */
+
+void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns, int32_t *entryRows,
+                          int32_t *entryColumns, int32_t *positions) {
+    /* A 64-bit mask of non-zeros at a time, then its set bits: no branch on each value (a
+       pruned kernel's zeros are random, so such a branch would mispredict at every kept one). */
+    ptrdiff_t e = 0;
+    for (ptrdiff_t k = 0; k < rows; k++) {
+        const float *row = values + k * columns;
+        for (ptrdiff_t n0 = 0; n0 < columns; n0 += 64) {
+            const ptrdiff_t width = columns - n0 < 64 ? columns - n0 : 64;
+            uint64_t bits = 0;
+            for (ptrdiff_t i = 0; i < width; i++) bits |= (uint64_t)(row[n0 + i] != 0.0f) << i;
+            for (; bits != 0; bits &= bits - 1, e++) {
+                const ptrdiff_t n = n0 + __builtin_ctzll(bits);
+                entryRows[e] = (int32_t)k;
+                entryColumns[e] = (int32_t)n;
+                positions[e] = (int32_t)(k * columns + n);
+            }
+        }
+    }
+}
 
 void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination) {
     for (ptrdiff_t e = 0; e < count; e++) destination[e] = source[index[e]];

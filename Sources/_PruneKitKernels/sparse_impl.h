@@ -101,6 +101,25 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
     }
 }
 
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmv)(
+    ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride, const int32_t *entryColumns,
+    const float *values, const float *input, ptrdiff_t columns, float *scratch, float *output) {
+    ptrdiff_t k = 0;
+    for (ptrdiff_t block = 0; block < blocks; block++) {
+        const ptrdiff_t end = k + rows / blocks + (block < rows % blocks ? 1 : 0);
+        float *s = block == 0 ? output : scratch;
+        for (ptrdiff_t n = 0; n < columns; n++) s[n] = 0.0f;
+        for (; k < end; k++) {
+            const float x = input[k];
+            if (x == 0.0f) continue;
+            for (int32_t e = starts[k * rowStride]; e < starts[(k + 1) * rowStride]; e++)
+                s[entryColumns[e]] = __builtin_elementwise_fma(x, values[e], s[entryColumns[e]]);
+        }
+        if (block > 0)
+            for (ptrdiff_t n = 0; n < columns; n++) output[n] = output[n] + s[n];
+    }
+}
+
 #if PK_SPARSE_TRANSPOSE
 /* An 8×8 block: dst[j·ldd + i] = src[i·lds + j], in registers. */
 static PK_SPARSE_TARGET inline void PK_SPARSE_NAME(transpose8x8)(const float *src, ptrdiff_t lds, float *dst, ptrdiff_t ldd) {

@@ -52,7 +52,7 @@ import _PruneKitKernels
     @Test func convolutionOverSeveralChunks() throws {
         var generator = SplitMix64(seed: 13)
         let layer = try built(Conv2D(filters: 2, kernelSize: 3), inputShape: [26, 26, 1], generator: &generator)
-        let geometry = Conv2D.Geometry(inputShape: [26, 26, 1], outputShape: [24, 24, 2], kernelSize: (3, 3))
+        let geometry = Conv2D.Geometry(inputShape: [26, 26, 1], kernelSize: (3, 3))
         #expect(geometry.chunks(batchSize: 64, filters: 2).count > 1)
         try forEachFusedPath { path in
             try compare(layer, inputShape: [26, 26, 1], batch: 64, density: 0.5, generator: &generator, label: "\(path) chunks")
@@ -278,7 +278,7 @@ private func sddmmReference<L: Layer>(_ layer: L, inputShape: [Int], outputShape
     var result = [Float](repeating: 0, count: mask.count)
     let chunks: [Range<Int>]
     if inputShape.count == 3, let conv = layer as? Conv2D {
-        chunks = Conv2D.Geometry(inputShape: inputShape, outputShape: outputShape, kernelSize: conv.kernelSize)
+        chunks = Conv2D.Geometry(inputShape: inputShape, kernelSize: conv.kernelSize)
             .chunks(batchSize: batch, filters: columns)
     } else {
         chunks = [0 ..< batch]

@@ -55,25 +55,42 @@ public struct Conv2D: Layer {
                       Tensor(zeros: [filters])]
     }
 
-    public func forward(_ pass: ForwardPass) {
-        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse) }
-        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+    public func forward(_ pass: ForwardPass) { forward(pass, pooling: nil) }
+
+    /// The forward pass, followed when `pooling` is given by a ``MaxPool2D`` of that window fused
+    /// into it (inference): `pass.outputShape` and `pass.output` are then the pooled layer's, and
+    /// each chunk's products are pooled while still in cache (``pk_bias_maxpool_forward``), with
+    /// the bits of the two layers run one after the other. Needs an element-wise activation
+    /// (``Activation/linear`` or ``Activation/relu``) and no pre-activation buffer.
+    func forward(_ pass: ForwardPass, pooling: (height: Int, width: Int)?) {
+        let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
+        let pooled = pooling.map { Pooling(window: $0, geometry: geometry, filters: filters) }
+        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse, pooling: pooled) }
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
+        let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
         kernel.withUnsafeBufferPointer { kernel in
             bias.withUnsafeBufferPointer { bias in
                 Parallel.forEach(chunks.count) { index in
                     let samples = chunks[index]
                     let rows = samples.count * geometry.outputPixels
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
-                    defer { patches.deallocate() }
+                    let products = pooled == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * filters)
+                    defer { patches.deallocate(); products?.deallocate() }
                     geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
-                    let output = pass.output.baseAddress! + samples.lowerBound * geometry.outputPixels * filters
+                    let output = pass.output.baseAddress! + samples.lowerBound * outputSize
                     matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
                                    MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
-                                   into: output)
-                    finishLinearOutput(output, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
-                                       offset: samples.lowerBound * geometry.outputPixels * filters, pass: pass)
+                                   into: products ?? output)
+                    if let pooled, let products {
+                        for slot in 0 ..< samples.count {
+                            pooled.finish(products + slot * geometry.outputPixels * filters, bias: bias.baseAddress!,
+                                          activation: activation, into: output + slot * pooled.outputSize)
+                        }
+                    } else {
+                        finishLinearOutput(output, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
+                                           offset: samples.lowerBound * outputSize, pass: pass)
+                    }
                 }
             }
         }
@@ -81,7 +98,7 @@ public struct Conv2D: Layer {
 
     public func backward(_ pass: BackwardPass) {
         if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
-        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+        let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let kernelCount = geometry.patchSize * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
@@ -129,10 +146,10 @@ extension Conv2D {
         let outputHeight: Int, outputWidth: Int
         let kernelHeight: Int, kernelWidth: Int
 
-        init(inputShape: [Int], outputShape: [Int], kernelSize: (height: Int, width: Int)) {
+        init(inputShape: [Int], kernelSize: (height: Int, width: Int)) {
             (inputHeight, inputWidth, channels) = (inputShape[0], inputShape[1], inputShape[2])
-            (outputHeight, outputWidth) = (outputShape[0], outputShape[1])
             (kernelHeight, kernelWidth) = kernelSize
+            (outputHeight, outputWidth) = (inputHeight - kernelHeight + 1, inputWidth - kernelWidth + 1)
         }
 
         var outputPixels: Int { outputHeight * outputWidth }
@@ -157,6 +174,41 @@ extension Conv2D {
         func col2im(_ patches: UnsafePointer<Float>, samples: Range<Int>, into inputGradient: UnsafeMutablePointer<Float>) {
             pk_col2im(patches, samples.count, inputHeight, inputWidth, channels, kernelHeight, kernelWidth,
                       inputGradient + samples.lowerBound * inputSize)
+        }
+    }
+}
+
+extension Conv2D {
+    /// A ``MaxPool2D`` fused into the convolution before it (``Conv2D/forward(_:pooling:)``).
+    struct Pooling {
+        let window: (height: Int, width: Int)
+        let outputHeight: Int, outputWidth: Int, filters: Int
+        /// Width of a row of the convolution's products.
+        let inputWidth: Int
+
+        init(window: (height: Int, width: Int), geometry: Geometry, filters: Int) {
+            self.window = window
+            (outputHeight, outputWidth) = (geometry.outputHeight / window.height, geometry.outputWidth / window.width)
+            self.filters = filters
+            inputWidth = geometry.outputWidth
+        }
+
+        /// Floats per pooled sample.
+        var outputSize: Int { outputHeight * outputWidth * filters }
+
+        /// One sample's channels-last products → bias, activation and pooling (``pk_bias_maxpool_forward``).
+        func finish(_ products: UnsafePointer<Float>, bias: UnsafePointer<Float>, activation: Activation,
+                    into output: UnsafeMutablePointer<Float>) {
+            pk_bias_maxpool_forward(products, bias, activation == .relu ? 1 : 0, output, inputWidth, filters,
+                                    outputHeight, outputWidth, window.height, window.width)
+        }
+
+        /// One sample's channel-major products (channel `f` at `planes + f·planeStride`, rows
+        /// `rowStride` apart) → bias, activation and pooling (``pk_bias_maxpool_planes``).
+        func finish(planes: UnsafePointer<Float>, planeStride: Int, rowStride: Int, bias: UnsafePointer<Float>,
+                    activation: Activation, into output: UnsafeMutablePointer<Float>) {
+            pk_bias_maxpool_planes(planes, planeStride, rowStride, bias, activation == .relu ? 1 : 0, output, filters,
+                                   outputHeight, outputWidth, window.height, window.width)
         }
     }
 }

@@ -47,11 +47,15 @@ extension Conv2D: SparseComputable {
         }
     }
 
-    func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel) {
-        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+    func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel) { forwardSparse(pass, kernel: sparse, pooling: nil) }
+
+    /// The sparse forward pass; with `pooling`, each sample's wide channel-major products are
+    /// pooled straight into the pooled layer's channels-last output (``Conv2D/forward(_:pooling:)``).
+    func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel, pooling pooled: Pooling?) {
+        let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
-        let outputSize = geometry.outputPixels * filters
+        let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
         let entryOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.columnWeights(kernel.baseAddress!)
@@ -71,11 +75,17 @@ extension Conv2D: SparseComputable {
                                     pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, 1, values.baseAddress,
                                             planes + slot * geometry.channels * layout.channelStride, 0, wide, layout.planeStride,
                                             0, 1, layout.length)
+                                    if let pooled {
+                                        pooled.finish(planes: wide, planeStride: layout.planeStride, rowStride: geometry.inputWidth,
+                                                      bias: bias.baseAddress!, activation: activation, into: output + slot * outputSize)
+                                        continue
+                                    }
                                     for y in 0 ..< geometry.outputHeight {
                                         pk_transpose(filters, geometry.outputWidth, wide + y * geometry.inputWidth, layout.planeStride,
                                                      output + slot * outputSize + y * geometry.outputWidth * filters, filters)
                                     }
                                 }
+                                if pooled != nil { return }
                                 finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
                                                    bias: bias.baseAddress!, activation: activation,
                                                    offset: samples.lowerBound * outputSize, pass: pass)
@@ -88,7 +98,7 @@ extension Conv2D: SparseComputable {
     }
 
     func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel) {
-        let geometry = Geometry(inputShape: pass.inputShape, outputShape: pass.outputShape, kernelSize: kernelSize)
+        let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let layout = WideLayout(geometry: geometry)
         let kernelCount = geometry.patchSize * filters
         let outputSize = geometry.outputPixels * filters

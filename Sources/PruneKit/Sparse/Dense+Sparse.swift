@@ -14,6 +14,7 @@ extension Dense: SparseComputable {
         let inputs = pass.inputShape[0]
         let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
         let stride = roundUpToVector(min(pass.batchSize, Self.blockRows))
+        if pass.batchSize == 1 { return forwardSparseSample(pass, kernel: sparse) }
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.columnWeights(kernel.baseAddress!)
             parameters[1].scalars.withUnsafeBufferPointer { bias in
@@ -39,6 +40,29 @@ extension Dense: SparseComputable {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One sample's forward pass through ``pk_spmv``, a kept weight at a time in input-gradient
+    /// order: a 16-sample vector would hold one sample, and its column-by-column chains would wait
+    /// on each fused multiply-add's latency. The same bits as ``pk_spmm``.
+    private func forwardSparseSample(_ pass: ForwardPass, kernel sparse: SparseKernel) {
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: units)
+        defer { scratch.deallocate() }
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            let weights = sparse.rowWeights(kernel.baseAddress!)
+            weights.withUnsafeBufferPointer { values in
+                sparse.rowStarts.withUnsafeBufferPointer { starts in
+                    sparse.rowEntryColumns.withUnsafeBufferPointer { columns in
+                        pk_spmv(sparse.rows, sparse.rowBlocks, starts.baseAddress!, sparse.columnBlocks, columns.baseAddress,
+                                values.baseAddress, pass.input.baseAddress!, units, scratch, pass.output.baseAddress!)
+                    }
+                }
+            }
+            parameters[1].scalars.withUnsafeBufferPointer { bias in
+                finishLinearOutput(pass.output.baseAddress!, rows: 1, width: units, bias: bias.baseAddress!, activation: activation,
+                                   offset: 0, pass: pass)
             }
         }
     }

@@ -63,36 +63,53 @@ struct SparseKernel: Sendable {
         self.rows = rows
         self.columns = columns
         let block = pk_sgemm_k_block()
-        rowBlocks = max(1, (rows + block - 1) / block)
-        columnBlocks = max(1, (columns + block - 1) / block)
+        let rowBlocks = max(1, (rows + block - 1) / block), columnBlocks = max(1, (columns + block - 1) / block)
+        self.rowBlocks = rowBlocks
+        self.columnBlocks = columnBlocks
         let rowBlockOf = Self.blockIndex(size: rows, blocks: rowBlocks)
         let columnBlockOf = Self.blockIndex(size: columns, blocks: columnBlocks)
 
+        // Unsafe buffers throughout: this runs once per `predict` call over every kernel weight.
+        let count = kept.count - (kept.baseAddress.map { pk_count_zeros($0, kept.count) } ?? 0)
         var rowStarts = [Int32](repeating: 0, count: rows * columnBlocks + 1)
-        var rowEntryRows: [Int32] = [], rowEntryColumns: [Int32] = [], rowEntryPositions: [Int32] = []
-        var columnCounts = [Int32](repeating: 0, count: columns * rowBlocks)
-        for k in 0 ..< rows {
-            for n in 0 ..< columns where kept[k * columns + n] != 0 {
-                rowEntryRows.append(Int32(k))
-                rowEntryColumns.append(Int32(n))
-                rowEntryPositions.append(Int32(k * columns + n))
-                rowStarts[k * columnBlocks + columnBlockOf[n] + 1] += 1
-                columnCounts[n * rowBlocks + rowBlockOf[k]] += 1
-            }
-        }
-        for i in 1 ..< rowStarts.count { rowStarts[i] += rowStarts[i - 1] }
         var columnStarts = [Int32](repeating: 0, count: columns * rowBlocks + 1)
-        for i in columnCounts.indices { columnStarts[i + 1] = columnStarts[i] + columnCounts[i] }
-        // Scatter the row-major entries into column order; rows stay ascending within a column.
-        var next = Array(columnStarts.dropLast())
-        var columnEntryRows = [Int32](repeating: 0, count: rowEntryRows.count)
-        var columnEntryPositions = columnEntryRows
-        for e in rowEntryRows.indices {
-            let k = Int(rowEntryRows[e]), n = Int(rowEntryColumns[e])
-            let slot = n * rowBlocks + rowBlockOf[k]
-            columnEntryRows[Int(next[slot])] = Int32(k)
-            columnEntryPositions[Int(next[slot])] = rowEntryPositions[e]
-            next[slot] += 1
+        var rowEntryRows = [Int32](repeating: 0, count: count), rowEntryColumns = rowEntryRows, rowEntryPositions = rowEntryRows
+        var columnEntryRows = rowEntryRows, columnEntryPositions = rowEntryRows
+        rowStarts.withUnsafeMutableBufferPointer { rowStarts in
+            columnStarts.withUnsafeMutableBufferPointer { columnStarts in
+                rowEntryRows.withUnsafeMutableBufferPointer { entryRows in
+                    rowEntryColumns.withUnsafeMutableBufferPointer { entryColumns in
+                        rowEntryPositions.withUnsafeMutableBufferPointer { entryPositions in
+                            if count > 0 {
+                                pk_nonzero_positions(kept.baseAddress!, rows, columns, entryRows.baseAddress!,
+                                                     entryColumns.baseAddress!, entryPositions.baseAddress!)
+                            }
+                            for e in 0 ..< count {
+                                let k = Int(entryRows[e]), n = Int(entryColumns[e])
+                                rowStarts[k * columnBlocks + columnBlockOf[n] + 1] += 1
+                                columnStarts[n * rowBlocks + rowBlockOf[k] + 1] += 1
+                            }
+                            for i in 1 ..< rowStarts.count { rowStarts[i] += rowStarts[i - 1] }
+                            for i in 1 ..< columnStarts.count { columnStarts[i] += columnStarts[i - 1] }
+                            // Scatter the row-major entries into column order; rows stay ascending within a column.
+                            var next = Array(columnStarts.dropLast())
+                            columnEntryRows.withUnsafeMutableBufferPointer { columnRows in
+                                columnEntryPositions.withUnsafeMutableBufferPointer { columnPositions in
+                                    next.withUnsafeMutableBufferPointer { next in
+                                        for e in 0 ..< count {
+                                            let k = Int(entryRows[e]), n = Int(entryColumns[e])
+                                            let slot = n * rowBlocks + rowBlockOf[k]
+                                            columnRows[Int(next[slot])] = Int32(k)
+                                            columnPositions[Int(next[slot])] = entryPositions[e]
+                                            next[slot] += 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         self.rowStarts = rowStarts
         self.rowEntryRows = rowEntryRows

@@ -103,6 +103,23 @@ void pk_maxpool_forward(const float *input, float *output, ptrdiff_t inputWidth,
                         ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
                         ptrdiff_t poolHeight, ptrdiff_t poolWidth);
 
+/// A convolution's bias and activation fused with the max pooling after it (inference), for one
+/// sample whose products are `[inputHeight, inputWidth, channels]` channels-last: as
+/// `pk_add_bias`, then `pk_relu` when `relu` is non-zero, then `pk_maxpool_forward`, with the same
+/// operations in the same order (so the same bits), in one pass over the products.
+void pk_bias_maxpool_forward(const float *input, const float *bias, int relu, float *output,
+                             ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
+                             ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth);
+
+/// As `pk_bias_maxpool_forward` for products laid out channel-major: channel c's value at
+/// position (y, x) is `planes[c·planeStride + y·rowStride + x]`. The output is channels-last
+/// `[outputHeight, outputWidth, channels]`. Reads stay within each plane's `planeStride` floats
+/// (eight window starts at a time where they fit, one at a time elsewhere).
+void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_t rowStride,
+                            const float *bias, int relu, float *output, ptrdiff_t channels,
+                            ptrdiff_t outputHeight, ptrdiff_t outputWidth, ptrdiff_t poolHeight,
+                            ptrdiff_t poolWidth);
+
 /// The gradient of `pk_maxpool_forward` for one sample: zeroes all `inputSize` values of
 /// `inputGradient`, then gives each output's gradient to the first input of its window (row-major
 /// order) equal to the output, per channel.
@@ -160,6 +177,24 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
 void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
               ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
               ptrdiff_t length, const int32_t *positions, float *out);
+
+/// One sample's product through a kernel compressed in input-gradient order (a row at a time):
+/// for every column n < `columns`, `output[n]` = ((t₀ + t₁) + …) + t_{blocks−1}, where t_b is the
+/// chain of fused multiply-adds from +0 over the rows k of block b in ascending order (`rows`
+/// cut into `blocks` near-equal blocks, the first `rows % blocks` one longer, as pk_sgemm cuts K)
+/// of `fma(input[k], values[e], ·)` for the entries e of row k with `columns[e] = n` — the
+/// entries `starts[k·rowStride] ≤ e < starts[(k + 1)·rowStride]`. So `output[n]` equals pk_spmm's
+/// column n bit for bit. Rows whose input is 0 are skipped, which changes no sum (as a pruned
+/// weight). `scratch` holds `columns` floats.
+void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
+             const int32_t *entryColumns, const float *values, const float *input, ptrdiff_t columns,
+             float *scratch, float *output);
+
+/// The non-zero positions of a row-major `rows × columns` matrix, row by row and columns
+/// ascending: entry e is row `entryRows[e]`, column `entryColumns[e]`, position
+/// `positions[e] = row·columns + column`. Each array holds one entry per non-zero value.
+void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns, int32_t *entryRows,
+                          int32_t *entryColumns, int32_t *positions);
 
 /// `destination[e] = source[index[e]]` for e < count (a compressed kernel's current weights).
 void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination);
