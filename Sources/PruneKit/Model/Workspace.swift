@@ -28,7 +28,7 @@ final class Workspace {
     init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
         shapes = try model.activationShapes()
         kernelPolicy = kernels
-        layerKernels = model.layerKernels(kernels, freezingWeights: !training)
+        layerKernels = training ? model.layerKernels(kernels) : model.inferenceKernels.kernels(kernels, of: model)
         self.capacity = capacity
         func buffer(_ count: Int, zeroed: Bool = true) -> UnsafeMutableBufferPointer<Float> {
             let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)

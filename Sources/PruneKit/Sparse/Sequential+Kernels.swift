@@ -1,7 +1,7 @@
 import _PruneKitKernels
 
 /// How one layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``).
-enum LayerKernel {
+enum LayerKernel: Sendable {
     /// Dense GEMM (im2col + GEMM for a convolution): every layer under ``KernelPolicy/dense``.
     case gemm
     /// A convolution computed directly, without im2col (``pk_conv_direct``), with im2col + GEMM's
