@@ -86,10 +86,10 @@ let package = Package(
             name: "PruneKitNotebook",
             dependencies: ["PruneKitCharts", "PruneKitFiles", "_PruneKitNotebookShims"]
         ),
-        /// The article's experiment and its Markdown report with charts.
+        /// The article's experiment and its Markdown report with charts and the ONNX export.
         .target(
             name: "PruneKitReport",
-            dependencies: ["PruneKit", "PruneKitCharts"]
+            dependencies: ["PruneKit", "PruneKitCharts", "PruneKitONNX"]
         ),
 
         // MARK: - Executables

@@ -14,7 +14,9 @@ import json
 import os
 import sys
 
-TIMINGS = {"trainingImagesPerSecond", "imagesPerSecond", "trainingSeconds", "finished", "seconds", "samplesPerSecond"}
+TIMINGS = {"trainingImagesPerSecond", "imagesPerSecond", "trainingSeconds", "finished", "seconds", "samplesPerSecond",
+           # The inference-speed measurement of the deployment (results.json) and its summary.
+           "denseSeconds", "sparseSeconds", "speedup", "denseImagesPerSecond", "sparseImagesPerSecond"}
 
 
 def without_timings(value):

@@ -48,7 +48,8 @@ if FileManager.default.fileExists(atPath: prunedPath) {
     print("trained the pruned model (notebook 4 had not run with these parameters)")
 }
 let dense: Sequential
-if FileManager.default.fileExists(atPath: baselinePath) {
+let denseIsTrained = FileManager.default.fileExists(atPath: baselinePath)
+if denseIsTrained {
     dense = try Sequential.load(from: baselinePath)
     print("dense model: notebook 4's baseline, trained without pruning")
 } else {
@@ -82,28 +83,10 @@ print(String(format: "test accuracy: pruned %.4f, stripped %.4f", before.accurac
  */
 cell("Compression stages")
 let stages = try CompressionStages(model: stripped, dense: dense, testData: mnist.test)
-func size(_ bytes: Int) -> String { bytes >= 1_000_000 ? String(format: "%.2f MB", Double(bytes) / 1_000_000) : String(format: "%.1f kB", Double(bytes) / 1_000) }
-show(headers: ["Stage", "File", "Smaller", "gzip -9", "Smaller", "Test accuracy"], rows: stages.stages.map { stage in
-    [stage.name, size(stage.fileBytes), String(format: "%.1f×", stages.reduction(of: stage)), size(stage.gzipBytes),
-     String(format: "%.1f×", stages.reduction(of: stage, compressed: true)),
-     stage.testAccuracy.map { String(format: "%.4f", $0) } ?? "unchanged"]
-})
-var waterfall = WaterfallChart(title: "Model file by compression stage", yLabel: "Bytes", series: ["file", "gzip -9"])
-waterfall.yAxis = .logarithmic()
-for stage in stages.stages {
-    waterfall.add(stage: stage.name, bars: [.init(Double(stage.fileBytes), label: size(stage.fileBytes)),
-                                            .init(Double(stage.gzipBytes), label: size(stage.gzipBytes))])
-}
+show(headers: CompressionStages.tableHeaders, rows: stages.tableRows(denseIsTrained: denseIsTrained))
+let waterfall = stages.waterfallChart
 try show(image: waterfall.render(width: 900, height: 500), name: "stages", alt: waterfall.title)
-let (denseStage, prunedStage, sparseStage, int8Stage) = (stages.stages[0], stages.stages[1], stages.stages[2], stages.stages[3])
-print(String(format: "stored value by value, the pruned file is %@ the dense one (%@ vs %@); gzip takes it to %@",
-             prunedStage.fileBytes == denseStage.fileBytes ? "the same size as" : "not the same size as",
-             size(prunedStage.fileBytes), size(denseStage.fileBytes), size(prunedStage.gzipBytes)))
-print(String(format: "the sparse file is %.1f× smaller than the dense float32 file before any compression, %.1f× with int8 kernels (%.1f× gzip-compressed)",
-             stages.reduction(of: sparseStage), stages.reduction(of: int8Stage), stages.reduction(of: int8Stage, compressed: true)))
-if let float = prunedStage.testAccuracy, let int8 = int8Stage.testAccuracy {
-    print(String(format: "int8 kernels change test accuracy by %+.2f points (%.4f → %.4f)", 100 * (int8 - float), float, int8))
-}
+show(markdown: stages.findings(denseIsTrained: denseIsTrained).map { "- " + $0 }.joined(separator: "\n"))
 
 /*:
  ## Save, reload, export
@@ -128,7 +111,7 @@ try stripped.exportONNX(to: onnxInt8Path, kernelPrecision: .int8)
 for (name, path) in [("float32", onnxPath), ("int8", onnxInt8Path)] {
     let summary = try ONNXModelSummary(contentsOf: path)
     let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    print("ONNX \(name): opset \(summary.opset.map(String.init) ?? "none"), \(summary.nodes.count) nodes, \(summary.storedValues.grouped) stored values, \(size(bytes))")
+    print("ONNX \(name): opset \(summary.opset.map(String.init) ?? "none"), \(summary.nodes.count) nodes, \(summary.storedValues.grouped) stored values, \(bytes.byteCount)")
 }
 print("ONNX nodes:", try ONNXModelSummary(contentsOf: onnxPath).nodes.map { "\($0.name) (\($0.opType))" }.joined(separator: ", "))
 print("float32 ONNX holds every weight:", try ONNXModelSummary(contentsOf: onnxPath).storedValues == stripped.parameterCount)
@@ -150,8 +133,4 @@ show(headers: ["Kernels", "Inference, images/s", "Relative"], rows: [
     ["default (sparse: \(speed.sparseLayers.isEmpty ? "none" : speed.sparseLayers.joined(separator: ", ")))",
      String(format: "%.0f", speed.sparseSamplesPerSecond), String(format: "%.2f", speed.speedup)],
 ])
-show(markdown: speed.sparseLayers.isEmpty
-    ? "No layer of this model is sparse enough for the sparse kernels, so both runs used dense kernels."
-    : String(format: "In this run the stripped pruned model ran %.2f× as fast on its default kernels as on dense ones (%@ over %d timed passes each); the outputs differ by at most %.1e and %d of %d predicted classes differ.",
-             speed.speedup, abs(speed.speedup - 1) < 0.05 ? "within 5%, which is timing noise on a shared machine" : (speed.speedup > 1 ? "faster" : "slower"),
-             repetitions, Double(speed.maxAbsoluteDifference), speed.argmaxDisagreements, speed.samples))
+show(markdown: speed.finding)

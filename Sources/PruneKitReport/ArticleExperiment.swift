@@ -9,7 +9,7 @@ import PruneKitCharts
 /// One component serves `report`, `report sweep`, the notebooks and `bench`:
 /// ``prepare(logDirectory:)`` loads the data, resolves the schedule and checks everything that can
 /// be checked before the first training step; the ``PreparedExperiment`` it returns trains either
-/// model, and ``run(logDirectory:verbose:)`` does both and writes `results.json`.
+/// model, and ``run(logDirectory:verbose:resuming:)`` does both and writes `results.json`.
 public struct ArticleExperiment: Sendable {
     /// The experiment's parameters.
     public var configuration: ExperimentConfiguration
@@ -119,15 +119,21 @@ public struct ArticleExperiment: Sendable {
         say(experiment.model.summary())
         say("\nPruned model: \(experiment.schedule.summary), steps \(experiment.schedule.beginStep)–\(experiment.schedule.endStep) of \(experiment.totalSteps)")
         let pruned = try trainOrReuse(.pruned, experiment, logDirectory: logDirectory, verbose: verbose, resuming: resuming)
-        say(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.test.loss, pruned.test.accuracy))
-        var baseline: RunResults?
+        say(String(format: "Pruned CNN - Test loss: %.4f / Test accuracy: %.4f", pruned.results.test.loss, pruned.results.test.accuracy))
+        var baseline: (results: RunResults, model: Sequential)?
         if configuration.baseline {
             say("\nBaseline (unpruned) model")
             let trained = try trainOrReuse(.baseline, experiment, logDirectory: logDirectory, verbose: verbose, resuming: resuming)
-            say(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", trained.test.loss, trained.test.accuracy))
+            say(String(format: "CNN - Test loss: %.4f / Test accuracy: %.4f", trained.results.test.loss, trained.results.test.accuracy))
             baseline = trained
         }
-        let results = experiment.results(pruned: pruned, baseline: baseline)
+        // Only now are both models at hand: the stages compare the pruned model with the dense one.
+        let deployment = try experiment.deployment(pruned: pruned.model, baseline: baseline?.model)
+        if let int8 = deployment.stages.stages.last {
+            say(String(format: "\nSparse + int8 model file: %@ gzip-compressed (%.1f× smaller than the dense float32 file); inference on the default kernels %.2f× as fast as on dense ones",
+                       int8.gzipBytes.byteCount, deployment.stages.reduction(of: int8, compressed: true), deployment.inference.speedup))
+        }
+        let results = experiment.results(pruned: pruned.results, baseline: baseline?.results, deployment: deployment)
         try ReportFiles.writeJSON(results, to: Self.path(logDirectory, Self.resultsFileName))
         return results
     }
@@ -145,24 +151,43 @@ public struct ArticleExperiment: Sendable {
         }
     }
 
-    /// The results of `which`, read from its log directory when `resuming` finds it trained, else
-    /// trained (continuing from its checkpoint when `resuming`) and stored there.
+    /// The results and trained model of `which`, read from its log directory (the results and its
+    /// last checkpoint) when `resuming` finds it trained, else trained (continuing from its
+    /// checkpoint when `resuming`) and stored there.
     private func trainOrReuse(_ which: ExperimentModel, _ experiment: PreparedExperiment, logDirectory: String,
-                              verbose: Bool, resuming: Bool) throws -> RunResults {
+                              verbose: Bool, resuming: Bool) throws -> (results: RunResults, model: Sequential) {
         let directory = Self.path(logDirectory, which.rawValue)
         let finished = Self.path(directory, Self.runResultsFileName)
         if resuming, let data = FileManager.default.contents(atPath: finished) {
-            do {
-                let results = try JSONDecoder().decode(RunResults.self, from: data)
-                if verbose { print("Trained before: \(finished)") }
-                return results
-            } catch {
+            let results: RunResults
+            do { results = try JSONDecoder().decode(RunResults.self, from: data) } catch {
                 throw ReportError.unreadableLog(path: finished, detail: "not a run's results: \(error)")
             }
+            let model = try Self.trainedModel(directory: directory, epochs: configuration.epochs)
+            if verbose { print("Trained before: \(finished)") }
+            return (results, model)
         }
         let trained = try experiment.train(which, logDirectory: directory, verbose: verbose, resuming: resuming)
         try ReportFiles.writeJSON(trained.results, to: finished)
-        return trained.results
+        return (trained.results, trained.model)
+    }
+
+    /// The model in a model's log directory `directory` as training left it: its checkpoint
+    /// (``PreparedExperiment/checkpointFileName``), which must hold all `epochs` epochs.
+    ///
+    /// - Throws: ``ReportError/unreadableLog(path:detail:)`` naming the checkpoint when it is
+    ///   missing, damaged, or from an unfinished run.
+    static func trainedModel(directory: String, epochs: Int) throws(ReportError) -> Sequential {
+        let path = Self.path(directory, PreparedExperiment.checkpointFileName)
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint(contentsOf: path) } catch {
+            throw .unreadableLog(path: path, detail: "cannot read the trained model: \(error)")
+        }
+        guard checkpoint.epochsCompleted == epochs else {
+            let saved = checkpoint.epochsCompleted.map { "was saved after epoch \($0)" } ?? "holds no epoch count"
+            throw .unreadableLog(path: path, detail: "the checkpoint \(saved), not after the run's last, \(epochs): not the trained model")
+        }
+        return checkpoint.model
     }
 
     /// Runs the experiment and writes its report into `out` (replacing an existing report only

@@ -21,6 +21,9 @@ public struct ExperimentResults: Sendable, Codable, Equatable {
     public var baseline: RunResults?
     /// When the experiment finished (ISO 8601) and on how many cores it ran.
     public var finished: String, cores: Int
+    /// The pruned model's compression stages and inference speed; `nil` in results written before
+    /// they were measured.
+    public var deployment: DeploymentResults?
 }
 
 /// One trained model's results.

@@ -39,7 +39,7 @@ public struct PreparedExperiment: Sendable {
 
     /// Trains one of the two models, with `PruningSummaries` into `logDirectory` when given
     /// (summaries every step for the pruned model, every epoch for the baseline) and a
-    /// ``ModelCheckpoint`` after every epoch into `checkpointDirectory`, then scores the stripped
+    /// `ModelCheckpoint` after every epoch into `checkpointDirectory`, then scores the stripped
     /// model on the test images and measures its file size.
     ///
     /// - Parameters:
@@ -93,14 +93,33 @@ public struct PreparedExperiment: Sendable {
         return TrainedModel(model: model, history: history, results: results)
     }
 
-    /// The experiment's results file from the two models' results.
-    public func results(pruned: RunResults, baseline: RunResults?) -> ExperimentResults {
+    /// Measures the compression stages of the pruned model against `baseline` (or, without one,
+    /// the untrained network both models start from) on the test images, and the stripped pruned
+    /// model's inference speed on the first ``DeploymentResults/speedImages`` of them, in batches
+    /// of the configuration's batch size.
+    ///
+    /// - Parameters:
+    ///   - pruned: The pruned model as training left it (pruning state and all).
+    ///   - baseline: The model trained without pruning, when the run trained one.
+    /// - Throws: what `CompressionStages(model:dense:testData:)` and
+    ///   `measureInferenceSpeed(on:batchSize:repeats:comparedWith:)` throw.
+    public func deployment(pruned: Sequential, baseline: Sequential?) throws -> DeploymentResults {
+        let stripped = pruned.strippingPruning()
+        let stages = try CompressionStages(model: stripped, dense: baseline ?? model, testData: data.test)
+        let images = data.test.slice(0 ..< min(data.test.count, DeploymentResults.speedImages))
+        let inference = try stripped.measureInferenceSpeed(on: images, batchSize: configuration.batchSize,
+                                                           repeats: DeploymentResults.speedRepeats)
+        return DeploymentResults(stages: stages, denseIsBaseline: baseline != nil, inference: inference)
+    }
+
+    /// The experiment's results file from the two models' results and what shipping the pruned one buys.
+    public func results(pruned: RunResults, baseline: RunResults?, deployment: DeploymentResults) -> ExperimentResults {
         let fitCount = configuration.fitCount(trainingImages: data.train.count)
         return ExperimentResults(
             configuration: configuration, dataSource: data.source, trainingImages: data.train.count, fitImages: fitCount,
             validationImages: data.train.count - fitCount, testImages: data.test.count, modelSummary: model.summary(),
             stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps, beginStep: schedule.beginStep, endStep: schedule.endStep,
             pruned: pruned, baseline: baseline, finished: ISO8601DateFormatter().string(from: Date()),
-            cores: ProcessInfo.processInfo.activeProcessorCount)
+            cores: ProcessInfo.processInfo.activeProcessorCount, deployment: deployment)
     }
 }

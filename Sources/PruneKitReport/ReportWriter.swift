@@ -1,15 +1,30 @@
 import Foundation
 import PruneKit
 import PruneKitCharts
+import PruneKitONNX
 
 /// The image files of a report.
 struct ReportImages {
     var loss = "loss.png", accuracy = "accuracy.png", sparsity = "sparsity.png", threshold = "threshold.png"
+    /// The compression stages' waterfall, written when the results hold them.
+    var size = "size.png"
     /// One histogram image per pruned layer, in model order.
     var histograms: [(layer: String, file: String)] = []
 }
 
-/// Turns an experiment's logs into `report.md`, its PNG charts and `summary.json`.
+/// The ONNX export of the stripped pruned model written beside a report, as read back.
+struct ReportONNX {
+    /// Its file name beside `report.md`.
+    static let file = "model.onnx"
+    /// What the file holds.
+    var summary: ONNXModelSummary
+    /// The file's bytes.
+    var bytes: Int
+    /// The model's parameter count, to compare with the values the file stores.
+    var parameters: Int
+}
+
+/// Turns an experiment's logs into `report.md`, its PNG charts, `model.onnx` and `summary.json`.
 public struct ReportWriter: Sendable {
     /// The logs the report shows.
     public var logs: ReportLogs
@@ -42,7 +57,9 @@ public struct ReportWriter: Sendable {
         self.fontPath = fontPath
     }
 
-    /// Writes the report's files into `directory` (which must exist).
+    /// Writes the report's files into `directory` (which must exist): `report.md`, its charts,
+    /// `summary.json`, and `model.onnx`, the stripped pruned model in ONNX, when the logs hold its
+    /// checkpoint.
     ///
     /// - Throws: ``ReportError/cannotWrite(path:detail:)`` naming a file that could not be written
     ///   or rendered.
@@ -61,11 +78,25 @@ public struct ReportWriter: Sendable {
                 jobs.append((file, { () throws(ChartError) in try charts.histogram(layer: layer).render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }))
             }
         }
+        if let deployment = logs.results.deployment {
+            jobs.append((images.size, { () throws(ChartError) in try deployment.stages.waterfallChart.render(width: Self.chartSize.width, height: Self.chartSize.height, fontPath: fontPath) }))
+        }
         for (file, render) in jobs {
             let path = ArticleExperiment.path(directory, file)
             do { try render().writePNG(to: path) } catch { throw .cannotWrite(path: path, detail: error.description) }
         }
-        let document = ReportDocument(logs: logs, logDirectory: logDirectory, images: images, sweepLink: sweepLink)
+        var onnx: ReportONNX?
+        if let model = logs.prunedModel?.strippingPruning() {
+            let path = ArticleExperiment.path(directory, ReportONNX.file)
+            do {
+                try model.exportONNX(to: path)
+                let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                onnx = ReportONNX(summary: try ONNXModelSummary(contentsOf: path), bytes: bytes, parameters: model.parameterCount)
+            } catch {
+                throw .cannotWrite(path: path, detail: "\(error)")
+            }
+        }
+        let document = ReportDocument(logs: logs, logDirectory: logDirectory, images: images, onnx: onnx, sweepLink: sweepLink)
         try ReportFiles.write(Array(document.markdown.utf8), to: ArticleExperiment.path(directory, "report.md"))
         try ReportFiles.writeJSON(ReportSummary(logs), to: ArticleExperiment.path(directory, "summary.json"))
     }

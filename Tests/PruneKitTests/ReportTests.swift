@@ -64,7 +64,9 @@ import Testing
                      results.configuration.command,
                      "![Sparsity per layer at every step](sparsity.png)",
                      "![dense weight magnitudes](histogram-dense.png)",
-                     "| Pruned (stripped) | 430,880 | \(results.pruned.sparsity.totalNonZeros.grouped) |"] {
+                     "![Model file by compression stage](size.png)",
+                     "keeps \(results.pruned.sparsity.totalNonZeros.grouped) of its 430,880 kernel weights",
+                     "[`model.onnx`](model.onnx) is the stripped pruned model in ONNX: opset 13,"] {
             #expect(markdown.contains(text), "report.md should contain \(text)")
         }
         for section in 1 ... 8 { #expect(markdown.contains("## \(section). ")) }
@@ -80,7 +82,7 @@ import Testing
     }
 
     @Test func chartsAreReadablePNGsOfTheLoggedData() throws {
-        for name in ["loss", "accuracy", "sparsity", "threshold", "histogram-conv2d", "histogram-conv2d_1", "histogram-dense", "histogram-dense_1"] {
+        for name in ["loss", "accuracy", "sparsity", "threshold", "histogram-conv2d", "histogram-conv2d_1", "histogram-dense", "histogram-dense_1", "size"] {
             let image = try ChartImage(contentsOfPNG: file("\(name).png"))
             #expect(image.width == 1000 && image.height == 600, "\(name).png")
         }

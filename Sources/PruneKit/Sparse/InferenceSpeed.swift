@@ -3,11 +3,13 @@ import Dispatch
 /// A model's inference speed on dense and on sparse kernels (``KernelPolicy``), measured
 /// alternately in one run so that drift in the machine's speed affects both alike, and whether
 /// the two give the same predictions.
-public struct InferenceSpeed: Sendable, Equatable {
+public struct InferenceSpeed: Sendable, Equatable, Codable {
     /// Samples per batch.
     public let batchSize: Int
     /// Samples predicted per timed pass.
     public let samples: Int
+    /// Timed passes of each policy (after one warm-up pass of each); the seconds are the best of them.
+    public let repeats: Int
     /// The best wall time of one pass with ``KernelPolicy/dense``, in seconds.
     public let denseSeconds: Double
     /// The best wall time of one pass with the compared policy, in seconds.
@@ -63,7 +65,7 @@ extension Sequential {
         }.count
         let difference = zip(denseOutput.scalars, sparseOutput.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
         let kernels = inferenceKernels.kernels(policy, of: self)
-        return InferenceSpeed(batchSize: batchSize, samples: data.count, denseSeconds: best.dense, sparseSeconds: best.sparse,
+        return InferenceSpeed(batchSize: batchSize, samples: data.count, repeats: repeats, denseSeconds: best.dense, sparseSeconds: best.sparse,
                               sparseLayers: layers.indices.filter { kernels[$0].sparse != nil }.map { layerNames[$0] },
                               maxAbsoluteDifference: difference, argmaxDisagreements: disagreements)
     }
