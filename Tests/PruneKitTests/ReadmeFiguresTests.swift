@@ -54,4 +54,34 @@ import Testing
             }
         }
     }
+
+    /// The pruned test accuracies of `Reports/mnist-seeds`, by seed: PruneKit's and Keras's.
+    private func seedAccuracies() throws -> (prunekit: [Double], keras: [Double]) {
+        struct PruneKitSummary: Decodable { struct Model: Decodable { var testAccuracy: Double }; var pruned: Model }
+        struct KerasResult: Decodable { var test_accuracy: Double }
+        let directory = Self.root.appendingPathComponent("Reports/mnist-seeds")
+        let prunekit = try (1 ... 3).map { seed in
+            try JSONDecoder().decode(PruneKitSummary.self, from: Data(contentsOf: directory.appendingPathComponent("prunekit-seed\(seed).summary.json"))).pruned.testAccuracy
+        }
+        let keras = try (1 ... 3).map { seed in
+            try JSONDecoder().decode(KerasResult.self, from: Data(contentsOf: directory.appendingPathComponent("keras-seed\(seed).result.json"))).test_accuracy
+        }
+        return (prunekit, keras)
+    }
+
+    @Test func theSeedSpreadQuotesTheCommittedRuns() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "**Seed spread, PruneKit against Keras + tfmot**"))
+        // The paragraph, its line breaks read as spaces.
+        let paragraph = String(readme[start.lowerBound...]).components(separatedBy: "\n\n")[0]
+            .replacingOccurrences(of: "\n", with: " ")
+        let (prunekit, keras) = try seedAccuracies()
+        let listed = { (values: [Double]) in values.map { String(format: "%.2f%%", $0 * 100) }.joined(separator: " / ") }
+        #expect(paragraph.contains("PruneKit \(listed(prunekit)),"), "README's PruneKit seeds should read \(listed(prunekit))")
+        #expect(paragraph.contains(" \(listed(keras));"), "README's Keras seeds should read \(listed(keras))")
+        let within = prunekit.allSatisfy { (keras.min()! ... keras.max()!).contains($0) }
+        #expect(paragraph.contains("every PruneKit seed lies within the range of Keras's seeds") == within)
+        // The hero's seed-1 figure is the full-MNIST report's.
+        #expect(readme.contains("**\(String(format: "%.2f%%", prunekit[0] * 100))** at 87.50% sparsity"))
+    }
 }
