@@ -52,7 +52,7 @@ import _PruneKitKernels
                 try randomize(&model, density: density, generator: &generator)
                 for batch in [1, 7] {
                     let input = (0 ..< batch * shape.reduce(1, *)).map { _ in SplitMix64.unitFloat(generator.next()) }
-                    for policy in [KernelPolicy.dense, .sparse] {
+                    for policy in [KernelPolicy.dense, .automatic, .sparse] {
                         let label = "\(path) \(shape) \(pool) \(activation) density \(density) batch \(batch) \(policy)"
                         let fused = try inference(model, input: input, batch: batch, policy: policy)
                         let reference = try layerByLayer(model, input: input, batch: batch, policy: policy)
@@ -72,7 +72,7 @@ import _PruneKitKernels
         }
         try randomize(&model, density: 0.1, generator: &generator)
         let input = (0 ..< 3 * 200).map { _ in SplitMix64.unitFloat(generator.next()) }
-        for policy in [KernelPolicy.dense, .sparse] {
+        for policy in [KernelPolicy.dense, .automatic, .sparse] {
             #expect(try inference(model, input: input, batch: 3, policy: policy)
                 == layerByLayer(model, input: input, batch: 3, policy: policy), "\(path) \(policy)")
         }
@@ -144,7 +144,7 @@ private func inference(_ model: Sequential, input: [Float], batch: Int, policy: 
 /// Every layer's own `forward` in turn, outside training, each into its own buffer.
 private func layerByLayer(_ model: Sequential, input: [Float], batch: Int, policy: KernelPolicy) throws -> [Float] {
     let shapes = try model.activationShapes()
-    let kernels = model.sparseKernels(policy, freezingWeights: true)
+    let kernels = model.layerKernels(policy, freezingWeights: true)
     var values = input
     for (index, layer) in model.layers.enumerated() {
         var output = [Float](repeating: .nan, count: batch * shapes[index + 1].reduce(1, *))
@@ -152,7 +152,7 @@ private func layerByLayer(_ model: Sequential, input: [Float], batch: Int, polic
             output.withUnsafeMutableBufferPointer { output in
                 var pass = ForwardPass(batchSize: batch, inputShape: shapes[index], outputShape: shapes[index + 1], input: input,
                                        output: output, training: false, randomKey: 0)
-                pass.sparseKernel = kernels[index]
+                pass.kernel = kernels[index]
                 layer.forward(pass)
             }
         }
@@ -168,7 +168,7 @@ private func forward(_ layer: Dense, input: [Float], units: Int, kernel: SparseK
         output.withUnsafeMutableBufferPointer { output in
             var pass = ForwardPass(batchSize: 1, inputShape: [input.count], outputShape: [units], input: input, output: output,
                                    training: false, randomKey: 0)
-            pass.sparseKernel = kernel
+            pass.kernel = kernel.map { .sparse($0) } ?? .gemm
             layer.forward(pass)
         }
     }

@@ -101,7 +101,8 @@ import _PruneKitKernels
     }
 
     /// A stripped pruned model predicts the same bits with sparse kernels as with dense ones, and
-    /// `.automatic` picks sparse kernels exactly for the layers at or below their crossover.
+    /// `.automatic` picks sparse kernels exactly for the layers at or below their crossover, and
+    /// a direct convolution for the first convolution (9 inputs per output).
     @Test func modelInferenceIsTheSameOnBothPolicies() throws {
         let data = try syntheticDataset(count: 37, seed: 3)
         var model = try Sequential.articleCNN()
@@ -109,7 +110,7 @@ import _PruneKitKernels
         var pruned = try model.pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1))
         try pruned.fit(data, batchSize: 16, epochs: 1, verbose: false)
         let stripped = pruned.strippingPruning()
-        let chosen = stripped.sparseKernels(.automatic)
+        let chosen = stripped.layerKernels(.automatic).map(\.sparse)
         for (index, layer) in stripped.layers.enumerated() {
             guard layer.prunableParameterIndex != nil else {
                 #expect(chosen[index] == nil)
@@ -117,21 +118,26 @@ import _PruneKitKernels
             }
             let kernel = try #require(stripped.kernel(of: index))
             let expected = pk_sparse_available() != 0
-                && KernelPolicy.choosesSparse(layerType: layer.typeName, density: 1 - kernel.zeroFraction,
+                && KernelPolicy.choosesSparse(layer, density: 1 - kernel.zeroFraction,
                                               inputsPerOutput: kernel.count / kernel.shape.last!)
             #expect((chosen[index] != nil) == expected, "\(stripped.layerNames[index])")
         }
-        // The article's layers: conv2d (9 inputs per output) dense, the other three sparse at 87.5%.
+        // The article's layers: conv2d (9 inputs per output) direct, the other three sparse at 87.5%.
         #expect(chosen.indices.filter { chosen[$0] != nil }.map { stripped.layerNames[$0] } == ["conv2d_1", "dense", "dense_1"])
-        #expect(KernelPolicy.choosesSparse(layerType: "Dense", density: 0.2, inputsPerOutput: 1))
-        #expect(!KernelPolicy.choosesSparse(layerType: "Dense", density: 0.21, inputsPerOutput: 1000))
-        #expect(!KernelPolicy.choosesSparse(layerType: "Conv2D", density: 0.1, inputsPerOutput: 63))
-        #expect(KernelPolicy.choosesSparse(layerType: "Conv2D", density: 0.1, inputsPerOutput: 64))
-        #expect(!KernelPolicy.choosesSparse(layerType: "MaxPool2D", density: 0, inputsPerOutput: 1000))
-        let dense = try stripped.predict(data, batchSize: 10, kernels: .dense)
+        if case .direct = stripped.layerKernels(.automatic)[0] { #expect(pk_sparse_available() != 0) } else {
+            #expect(pk_sparse_available() == 0, "conv2d runs direct on a fused multiply-add path")
+        }
+        let conv = Conv2D(filters: 8, kernelSize: 3), dense = Dense(8)
+        #expect(KernelPolicy.choosesSparse(dense, density: 0.2, inputsPerOutput: 1))
+        #expect(!KernelPolicy.choosesSparse(dense, density: 0.21, inputsPerOutput: 1000))
+        #expect(!KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 63))
+        #expect(KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 64))
+        #expect(!KernelPolicy.choosesSparse(conv, density: 0.21, inputsPerOutput: 64))
+        #expect(!KernelPolicy.choosesSparse(MaxPool2D(poolSize: 2), density: 0, inputsPerOutput: 1000))
+        let denseOutput = try stripped.predict(data, batchSize: 10, kernels: .dense)
         for policy in [KernelPolicy.automatic, .sparse] {
             let sparse = try stripped.predict(data, batchSize: 10, kernels: policy)
-            #expect(zip(dense.scalars, sparse.scalars).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(policy)")
+            #expect(zip(denseOutput.scalars, sparse.scalars).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(policy)")
             #expect(try stripped.evaluate(data, kernels: policy) == stripped.evaluate(data, kernels: .dense))
         }
     }
@@ -226,7 +232,7 @@ private func compare<L: SparseComputable>(_ layer: L, inputShape: [Int], batch: 
             output.withUnsafeMutableBufferPointer { output in
                 var forward = ForwardPass(batchSize: batch, inputShape: inputShape, outputShape: outputShape, input: input,
                                           output: output, training: true, randomKey: 0)
-                forward.sparseKernel = kernel
+                forward.kernel = kernel.map { .sparse($0) } ?? .gemm
                 layer.forward(forward)
                 gradient.withUnsafeMutableBufferPointer { gradient in
                     inputGradient.withUnsafeMutableBufferPointer { inputGradient in
@@ -236,7 +242,7 @@ private func compare<L: SparseComputable>(_ layer: L, inputShape: [Int], batch: 
                                                             input: input, output: UnsafeBufferPointer(output),
                                                             outputGradient: gradient, inputGradient: inputGradient,
                                                             parameterGradients: [kernelGradient, biasGradient], randomKey: 0)
-                                backward.sparseKernel = kernel
+                                backward.kernel = kernel.map { .sparse($0) } ?? .gemm
                                 layer.backward(backward)
                             }
                         }

@@ -65,7 +65,11 @@ public struct Conv2D: Layer {
     func forward(_ pass: ForwardPass, pooling: (height: Int, width: Int)?) {
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let pooled = pooling.map { Pooling(window: $0, geometry: geometry, filters: filters) }
-        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse, pooling: pooled) }
+        switch pass.kernel {
+        case .sparse(let sparse): return forwardSparse(pass, kernel: sparse, pooling: pooled)
+        case .direct: return forwardDirect(pass, pooling: pooled)
+        case .gemm: break
+        }
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
@@ -97,7 +101,7 @@ public struct Conv2D: Layer {
     }
 
     public func backward(_ pass: BackwardPass) {
-        if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
+        if let sparse = pass.kernel.sparse { return backwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let kernelCount = geometry.patchSize * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)

@@ -38,7 +38,7 @@ public struct Dense: Layer {
     static let blockRows = 64
 
     public func forward(_ pass: ForwardPass) {
-        if let sparse = pass.sparseKernel { return forwardSparse(pass, kernel: sparse) }
+        if let sparse = pass.kernel.sparse { return forwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0]
         let blocks = Parallel.ranges(pass.batchSize, size: Self.blockRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
@@ -57,7 +57,7 @@ public struct Dense: Layer {
     }
 
     public func backward(_ pass: BackwardPass) {
-        if let sparse = pass.sparseKernel { return backwardSparse(pass, kernel: sparse) }
+        if let sparse = pass.kernel.sparse { return backwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0], batch = pass.batchSize
         let gradient = pass.outputGradient.baseAddress!
         if !pass.gradientIsPreActivation {

@@ -64,9 +64,9 @@ public struct ForwardPass {
     /// Where a layer with an activation also writes its values before the activation, when the
     /// model asks for them (the logits of a softmax output, for the fused cross-entropy); else `nil`.
     public let preActivation: UnsafeMutableBufferPointer<Float>?
-    /// The layer's kernel compressed to its kept positions when the model runs this layer on
-    /// sparse kernels (``KernelPolicy``); `nil` for dense GEMM.
-    var sparseKernel: SparseKernel?
+    /// How the layer computes its products (``KernelPolicy``): dense GEMM, a direct convolution,
+    /// or sparse products on its kernel compressed to the kept positions.
+    var kernel: LayerKernel = .gemm
 
     /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
@@ -106,8 +106,8 @@ public struct BackwardPass {
     /// True when ``outputGradient`` is already with respect to the pre-activation values (the
     /// softmax + cross-entropy fusion), so the layer must not apply its activation's derivative.
     public let gradientIsPreActivation: Bool
-    /// As ``ForwardPass``'s: the compressed kernel when the layer runs sparse, else `nil`.
-    var sparseKernel: SparseKernel?
+    /// As ``ForwardPass``'s (a direct convolution's backward pass runs on GEMM).
+    var kernel: LayerKernel = .gemm
 
     /// A backward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,

@@ -21,7 +21,9 @@
 /// optimizer through ``compile(loss:optimizer:metrics:)``.
 public struct Sequential: Sendable {
     /// The layers, first to last, with their parameters.
-    public internal(set) var layers: [any Layer]
+    public internal(set) var layers: [any Layer] {
+        didSet { inferenceKernels = InferenceKernels() }
+    }
     /// Keras-style unique layer names (`conv2d`, `conv2d_1`, `dense`, …), one per layer.
     public let layerNames: [String]
     /// The seed of the weight initialisation, and the default seed of ``fit(_:batchSize:epochs:validationSplit:validationData:shuffle:seed:verbose:callbacks:initialEpoch:kernels:)``.
@@ -35,7 +37,12 @@ public struct Sequential: Sendable {
     /// The optimizer and its state, set by ``compile(loss:optimizer:metrics:)``.
     public internal(set) var optimizer: (any Optimizer)?
     /// The pruning policy, step and masks, once the model is wrapped with ``pruned(_:)``.
-    public internal(set) var pruning: PruningState?
+    public internal(set) var pruning: PruningState? {
+        didSet { inferenceKernels = InferenceKernels() }
+    }
+    /// The products inference runs each layer on, per policy, built on first use from the current
+    /// layers and masks and replaced by an empty cache whenever either changes (``InferenceKernels``).
+    var inferenceKernels = InferenceKernels()
 
     /// Creates a model whose weights are created when it first sees data.
     public init(seed: UInt64 = 0, @LayerBuilder _ layers: () -> [any Layer]) {

@@ -21,14 +21,14 @@ final class Workspace {
     let parameterGradients: [[UnsafeMutableBufferPointer<Float>]]
     /// How the layers compute their products.
     let kernelPolicy: KernelPolicy
-    /// The compressed kernel of each layer that runs sparse (``Sequential/sparseKernels(_:)``),
+    /// How each layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``),
     /// refreshed when the masks change.
-    var sparseKernels: [SparseKernel?]
+    var layerKernels: [LayerKernel]
 
     init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
         shapes = try model.activationShapes()
         kernelPolicy = kernels
-        sparseKernels = model.sparseKernels(kernels, freezingWeights: !training)
+        layerKernels = training ? model.layerKernels(kernels) : model.inferenceKernels.kernels(kernels, of: model)
         self.capacity = capacity
         func buffer(_ count: Int, zeroed: Bool = true) -> UnsafeMutableBufferPointer<Float> {
             let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
@@ -114,7 +114,7 @@ extension Sequential {
                 preActivation: isLast && fuse
                     ? UnsafeMutableBufferPointer(rebasing: workspace.logits[0 ..< batchSize * workspace.shapes[outputIndex].reduce(1, *)])
                     : nil)
-            pass.sparseKernel = workspace.sparseKernels[index]
+            pass.kernel = workspace.layerKernels[index]
             if let pooling, let conv = layer as? Conv2D {
                 conv.forward(pass, pooling: pooling)
             } else {
@@ -161,7 +161,7 @@ extension Sequential {
                 parameterGradients: workspace.parameterGradients[index],
                 randomKey: Self.randomKey(seed: seed, step: step, layer: index),
                 gradientIsPreActivation: fuse && index == layers.count - 1)
-            pass.sparseKernel = workspace.sparseKernels[index]
+            pass.kernel = workspace.layerKernels[index]
             layers[index].backward(pass)
         }
     }

@@ -10,10 +10,12 @@ import _PruneKitKernels
 /// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
 /// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
 extension Conv2D: SparseComputable {
-    static var sparseCrossover: Double { 0.2 }
-    /// Below 64 inputs per output (the article's first convolution has 9), the layout changes
-    /// around the sparse products cost more than the products save.
-    static var sparseMinimumInputs: Int { 64 }
+    /// Sparse at a kept fraction of at most 20% with at least 64 inputs per output. Below 64 (the
+    /// article's first convolution has 9), the layout changes around the sparse products cost more
+    /// than the products save, and a direct convolution (``pk_conv_direct``) replaces im2col + GEMM.
+    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
+        inputsPerOutput < 64 ? .direct : density <= 0.2 ? .sparse : .gemm
+    }
 
     /// Memory layout of the wide, channel-major form of a batch.
     struct WideLayout {

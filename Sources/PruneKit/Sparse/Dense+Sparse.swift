@@ -5,8 +5,10 @@ import _PruneKitKernels
 /// Forward and input gradient equal the dense GEMM's bits; the kernel gradient is computed only
 /// at kept positions (``pk_sddmm``'s 16-lane order) and is 0 at pruned ones.
 extension Dense: SparseComputable {
-    static var sparseCrossover: Double { 0.2 }
-    static var sparseMinimumInputs: Int { 1 }
+    /// Sparse at a kept fraction of at most 20% (with at least one input), else dense GEMM.
+    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
+        density <= 0.2 && inputsPerOutput >= 1 ? .sparse : .gemm
+    }
 
     /// `output = activation(input · kernel + bias)` through ``pk_spmm``, in the same row blocks as
     /// the dense forward pass.

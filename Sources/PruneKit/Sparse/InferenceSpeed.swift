@@ -64,9 +64,9 @@ extension Sequential {
             return argmax(denseOutput.scalars[range]) != argmax(sparseOutput.scalars[range])
         }.count
         let difference = zip(denseOutput.scalars, sparseOutput.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-        let kernels = sparseKernels(policy)
+        let kernels = inferenceKernels.kernels(policy, of: self)
         return InferenceSpeed(batchSize: batchSize, samples: data.count, repeats: repeats, denseSeconds: best.dense, sparseSeconds: best.sparse,
-                              sparseLayers: layers.indices.filter { kernels[$0] != nil }.map { layerNames[$0] },
+                              sparseLayers: layers.indices.filter { kernels[$0].sparse != nil }.map { layerNames[$0] },
                               maxAbsoluteDifference: difference, argmaxDisagreements: disagreements)
     }
 }

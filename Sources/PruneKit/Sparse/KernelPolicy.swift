@@ -13,37 +13,45 @@
 /// so training on sparse kernels differs from dense training in the last bits of the weights.
 /// Sparse kernels need a fused multiply-add GEMM path; on the `portable` path every layer runs dense.
 public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Sparse kernels for each layer whose kept fraction is at most its type's crossover and
-    /// whose outputs each sum enough inputs (see ``choosesSparse(layerType:density:inputsPerOutput:)``):
-    /// the default.
+    /// The fastest exact kernels for each layer: sparse kernels for each layer whose kept fraction
+    /// is at most its type's crossover and whose outputs each sum enough inputs (see
+    /// ``choosesSparse(_:density:inputsPerOutput:)``), a direct convolution (no im2col) for a
+    /// Conv2D with fewer than 64 inputs per output, dense GEMM otherwise: the default.
     case automatic
-    /// Dense GEMM for every layer, as an unpruned model runs: for comparisons.
+    /// Dense GEMM for every layer (im2col + GEMM for a Conv2D), as an unpruned model ran before
+    /// sparse and direct kernels: the baseline for comparisons.
     case dense
     /// Sparse kernels for every Conv2D and Dense layer, whatever its sparsity: for measurements.
     case sparse
 
-    /// Whether ``automatic`` runs a layer of type `layerType` (``Layer/typeName``) on sparse
-    /// kernels: a Conv2D or Dense layer whose kernel keeps at most the crossover fraction — 20%
-    /// (80% sparsity) for both, where `swift run -c release bench --sparse` found the sparse
-    /// kernels faster at batch 250 and at batch 1 (Benchmarks/README.md) — and whose outputs each
-    /// sum at least 64 inputs (Conv2D: kernel height · width · input channels) or 1 (Dense).
-    public static func choosesSparse(layerType: String, density: Double, inputsPerOutput: Int) -> Bool {
-        let layer: (any SparseComputable.Type)? = switch layerType {
-        case "Conv2D": Conv2D.self
-        case "Dense": Dense.self
-        default: nil
-        }
-        guard let layer else { return false }
-        return density <= layer.sparseCrossover && inputsPerOutput >= layer.sparseMinimumInputs
+    /// Whether ``automatic`` runs `layer` on sparse kernels: a Conv2D or Dense layer whose kernel
+    /// keeps at most the crossover fraction — 20% (80% sparsity) for both, where
+    /// `swift run -c release bench --sparse` found the sparse kernels faster at batch 250 and at
+    /// batch 1 (Benchmarks/README.md) — and whose outputs each sum at least 64 inputs (Conv2D:
+    /// kernel height · width · input channels) or 1 (Dense). A Conv2D with fewer inputs per output
+    /// runs as a direct convolution instead, whatever its sparsity, with im2col + GEMM's bits.
+    /// Other layers have no products to choose.
+    public static func choosesSparse(_ layer: any Layer, density: Double, inputsPerOutput: Int) -> Bool {
+        guard let layer = layer as? any SparseComputable else { return false }
+        return layer.automaticKernel(density: density, inputsPerOutput: inputsPerOutput) == .sparse
     }
+}
+
+/// The products ``KernelPolicy/automatic`` picks for a layer (``SparseComputable``).
+enum AutomaticKernel {
+    /// Dense GEMM.
+    case gemm
+    /// A direct convolution (``pk_conv_direct``).
+    case direct
+    /// Sparse products on the compressed kernel.
+    case sparse
 }
 
 /// A layer with products on a compressed kernel (``SparseKernel``).
 protocol SparseComputable: Layer {
-    /// The largest kept fraction at which the sparse products beat dense GEMM.
-    static var sparseCrossover: Double { get }
-    /// The fewest inputs per output (kernel rows) at which the sparse products pay.
-    static var sparseMinimumInputs: Int { get }
+    /// The products ``KernelPolicy/automatic`` runs the layer on when its kernel keeps `density`
+    /// of its weights and each output sums `inputsPerOutput` inputs.
+    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel
     func forwardSparse(_ pass: ForwardPass, kernel: SparseKernel)
     func backwardSparse(_ pass: BackwardPass, kernel: SparseKernel)
 }

@@ -1,30 +1,50 @@
 import _PruneKitKernels
 
+/// How one layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``).
+enum LayerKernel: Sendable {
+    /// Dense GEMM (im2col + GEMM for a convolution): every layer under ``KernelPolicy/dense``.
+    case gemm
+    /// A convolution computed directly, without im2col (``pk_conv_direct``), with im2col + GEMM's
+    /// bits: ``KernelPolicy/automatic``'s choice for a convolution with few inputs per output.
+    /// Its backward pass runs on GEMM.
+    case direct
+    /// Sparse products on the kernel compressed to its kept positions.
+    case sparse(SparseKernel)
+
+    /// The compressed kernel of a layer that runs sparse, else `nil`.
+    var sparse: SparseKernel? {
+        if case .sparse(let kernel) = self { kernel } else { nil }
+    }
+}
+
 extension Sequential {
-    /// The compressed kernel each layer runs on under `policy` (`nil`: dense GEMM), decided from
-    /// the masks of pruned layers and the zeros of the others' kernels, never from timings.
-    /// `freezingWeights` copies the current weights into them, for a model that will not change
-    /// while they are used (inference).
-    func sparseKernels(_ policy: KernelPolicy, freezingWeights: Bool = false) -> [SparseKernel?] {
-        guard policy != .dense, pk_sparse_available() != 0 else { return Array(repeating: nil, count: layers.count) }
+    /// The products each layer runs on under `policy`, decided from the masks of pruned layers and
+    /// the zeros of the others' kernels (``SparseComputable/automaticKernel(density:inputsPerOutput:)``),
+    /// never from timings. `freezingWeights` copies the current weights into the compressed
+    /// kernels, for a model that will not change while they are used (inference).
+    func layerKernels(_ policy: KernelPolicy, freezingWeights: Bool = false) -> [LayerKernel] {
+        guard policy != .dense, pk_sparse_available() != 0 else { return Array(repeating: .gemm, count: layers.count) }
         let masks = Dictionary(uniqueKeysWithValues: (pruning?.layers ?? []).map { ($0.layerIndex, $0.mask) })
         return layers.indices.map { index in
             let layer = layers[index]
             guard let sparseLayer = layer as? any SparseComputable, let kernelIndex = layer.prunableParameterIndex,
-                  kernelIndex < layer.parameters.count else { return nil }
+                  kernelIndex < layer.parameters.count else { return .gemm }
             // A pruned layer keeps its mask's positions (kept weights that happen to be 0 still
             // get gradients); any other layer keeps its non-zeros.
             let kept = masks[index] ?? layer.parameters[kernelIndex]
             let columns = kept.shape.last ?? 0, rows = columns == 0 ? 0 : kept.count / columns
             if policy == .automatic {
-                guard KernelPolicy.choosesSparse(layerType: sparseLayer.typeName, density: 1 - kept.zeroFraction,
-                                                 inputsPerOutput: rows) else { return nil }
+                switch sparseLayer.automaticKernel(density: 1 - kept.zeroFraction, inputsPerOutput: rows) {
+                case .gemm: return .gemm
+                case .direct: return .direct
+                case .sparse: break
+                }
             }
-            return kept.scalars.withUnsafeBufferPointer { kept in
+            return .sparse(kept.scalars.withUnsafeBufferPointer { kept in
                 layer.parameters[kernelIndex].scalars.withUnsafeBufferPointer { weights in
                     SparseKernel(kept: kept, rows: rows, columns: columns, frozenWeights: freezingWeights ? weights : nil)
                 }
-            }
+            })
         }
     }
 }

@@ -139,7 +139,7 @@ extension Sequential {
     mutating func trainStep(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) throws(ModelError) -> (lossSum: Double, correct: Int) {
         let lastUpdate = pruning?.lastUpdateStep
         do { try advancePruning() } catch { throw .pruning(error) }
-        if pruning?.lastUpdateStep != lastUpdate { workspace.sparseKernels = sparseKernels(workspace.kernelPolicy) }
+        if pruning?.lastUpdateStep != lastUpdate { workspace.layerKernels = layerKernels(workspace.kernelPolicy) }
         forward(workspace, batchSize: batchSize, training: true, seed: seed, step: step)
         let result = score(workspace, batchSize: batchSize, withGradient: true)
         guard result.lossSum.isFinite else { return result }

@@ -120,6 +120,22 @@ void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_
                             ptrdiff_t outputHeight, ptrdiff_t outputWidth, ptrdiff_t poolHeight,
                             ptrdiff_t poolWidth);
 
+/// A valid, stride-1 convolution of `samples` consecutive channels-last `[inputHeight,
+/// inputWidth, channels]` samples computed directly (no patch matrix), for layers with few inputs
+/// per output. Each output is summed as `pk_im2col` + `pk_sgemm` sum it — fused multiply-adds over
+/// the patch elements `k = (i·kernelWidth + j)·channels + c` in ascending order from +0, in
+/// `pk_sgemm_k_block()` blocks added in order — so it has their bits on a fused multiply-add path.
+/// `weights` is the `patch × ldw` kernel, `ldw` = `filters` rounded up to 16, zero in the padding.
+/// With `bias` NULL, writes the products `[outputHeight, outputWidth, filters]` per sample
+/// (`poolHeight` = `poolWidth` = 1). Else `bias` holds `ldw` floats (zero-padded), and each sample
+/// becomes `[outputHeight / poolHeight, outputWidth / poolWidth, filters]`: bias, then ReLU if
+/// `relu`, then max pooling over non-overlapping windows, with `pk_bias_maxpool_forward`'s bits.
+/// `scratch` holds `poolHeight · outputWidth · ldw` floats.
+void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
+                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
+                    ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                    float *scratch, float *output);
+
 /// The gradient of `pk_maxpool_forward` for one sample: zeroes all `inputSize` values of
 /// `inputGradient`, then gives each output's gradient to the first input of its window (row-major
 /// order) equal to the output, per channel.

@@ -1,0 +1,75 @@
+/*
+ * The direct convolution of a layer with few inputs per output (the article's first
+ * convolution: 3 × 3 × 1), without im2col: 16 filters per vector, each input broadcast, and the
+ * patch elements summed in im2col's order with pk_sgemm's K blocks, so the products are
+ * im2col + pk_sgemm's bits; bias, ReLU and max pooling optionally fused, as
+ * pk_bias_maxpool_forward computes them.
+ *
+ * The kernel is in conv_direct_impl.h, instantiated here for AVX-512F, AVX2+FMA and the baseline
+ * instruction set, and chosen to match the dense path pk_sgemm uses.
+ */
+#include "PruneKitKernels.h"
+#include "gemm_internal.h"
+#include "vector_internal.h"
+
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+#if !PK_VECTORS || !defined(__has_builtin)
+#error "the direct convolution needs GNU C vectors and __builtin_elementwise_fma (clang 17 or later)"
+#elif !__has_builtin(__builtin_elementwise_fma)
+#error "the direct convolution needs __builtin_elementwise_fma (clang 17 or later)"
+#endif
+
+typedef int32_t pk_i32x16 __attribute__((vector_size(64), aligned(4), may_alias));
+
+#define PK_DIRECT_TARGET
+#define PK_DIRECT_NAME(x) x##_baseline
+#define PK_DIRECT_TILE 4
+#include "conv_direct_impl.h"
+#undef PK_DIRECT_TARGET
+#undef PK_DIRECT_NAME
+#undef PK_DIRECT_TILE
+
+#if defined(__x86_64__)
+#define PK_DIRECT_TARGET __attribute__((target("avx2,fma")))
+#define PK_DIRECT_NAME(x) x##_avx2
+#define PK_DIRECT_TILE 3 /* 6 of the 16 ymm registers for s, 6 for t */
+#include "conv_direct_impl.h"
+#undef PK_DIRECT_TARGET
+#undef PK_DIRECT_NAME
+#undef PK_DIRECT_TILE
+
+#define PK_DIRECT_TARGET __attribute__((target("avx512f")))
+#define PK_DIRECT_NAME(x) x##_avx512
+#define PK_DIRECT_TILE 8 /* 16 of the 32 zmm registers for s and t */
+#include "conv_direct_impl.h"
+#undef PK_DIRECT_TARGET
+#undef PK_DIRECT_NAME
+#undef PK_DIRECT_TILE
+#endif
+
+void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
+                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
+                    ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                    float *scratch, float *output) {
+    const ptrdiff_t patch = kernelHeight * kernelWidth * channels;
+    if (samples <= 0 || filters <= 0 || patch <= 0) return;
+    const ptrdiff_t kc = pk_sgemm_k_block(), blocks = (patch + kc - 1) / kc;
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        conv_direct_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
+                           filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        conv_direct_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
+                         filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+        return;
+    }
+#endif
+    conv_direct_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
+                         filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+}

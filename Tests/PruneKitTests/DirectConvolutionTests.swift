@@ -1,0 +1,81 @@
+import Testing
+import _PruneKitKernels
+@testable import PruneKit
+
+/// The direct convolution (pk_conv_direct, ``LayerKernel/direct``) against im2col + GEMM, bit for
+/// bit: on its own (products, then bias and activation) and fused with a MaxPool2D, on every
+/// fused multiply-add GEMM path, one test each (those this CPU lacks are reported as skipped).
+/// Shapes: one and several channels, square and oblong windows, filter counts around the 16-lane
+/// vectors and past four of them, a patch over two 320-element K blocks, batches of 1 and 3;
+/// kernels unpruned, mostly pruned and fully pruned, with an empty patch row and an empty filter;
+/// inputs with exact zeros and −0. Serialized: the GEMM path is process-wide.
+@Suite(.serialized) struct DirectConvolutionTests {
+    /// (input shape, kernel window, filters).
+    static let shapes: [([Int], (Int, Int), Int)] = [
+        ([28, 28, 1], (3, 3), 32),   // the article's first convolution
+        ([9, 7, 1], (3, 3), 1),
+        ([8, 9, 2], (2, 3), 17),
+        ([6, 6, 3], (1, 1), 16),
+        ([7, 5, 1], (3, 2), 70),     // five vectors: a group of four, then one
+        ([5, 6, 40], (3, 3), 33),    // 360 inputs per output: two K blocks
+    ]
+
+    @Test(.enabled(if: pk_sgemm_supports("avx512") == 1, "this CPU has no AVX-512F"))
+    func avx512() throws { try check(on: "avx512") }
+    @Test(.enabled(if: pk_sgemm_supports("avx2+fma") == 1, "this CPU has no AVX2 with FMA"))
+    func avx2() throws { try check(on: "avx2+fma") }
+    @Test(.enabled(if: pk_sgemm_supports("neon") == 1, "not an AArch64 build"))
+    func neon() throws { try check(on: "neon") }
+
+    private func check(on path: String) throws {
+        #expect(pk_sgemm_select(path) == 0)
+        defer { _ = pk_sgemm_select(nil) }
+        var generator = SplitMix64(seed: 31)
+        for (shape, window, filters) in Self.shapes {
+            for density in [1, 0.125, 0] {
+                for activation in [Activation.relu, .linear] {
+                    var layer = Conv2D(filters: filters, kernelSize: window, activation: activation)
+                    layer.build(inputShape: shape, generator: &generator)
+                    let patch = window.0 * window.1 * shape[2]
+                    var kernel = layer.parameters[0].scalars.map { Double(SplitMix64.unitFloat(generator.next())) < density ? $0 : 0 }
+                    if patch > 1 { for f in 0 ..< filters { kernel[patch / 2 * filters + f] = 0 } }  // an empty patch row
+                    for k in 0 ..< patch { kernel[k * filters + filters - 1] = 0 }                    // an empty filter
+                    layer.parameters[0] = Tensor(shape: layer.parameters[0].shape, scalars: kernel)
+                    layer.parameters[1] = Tensor(shape: [filters], scalars: (0 ..< filters).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 })
+                    let outputShape = try layer.outputShape(for: shape)
+                    for batch in [1, 3] {
+                        let input = (0 ..< batch * shape.reduce(1, *)).map { _ -> Float in
+                            let value = SplitMix64.unitFloat(generator.next()) * 2 - 1
+                            return value < -0.8 ? 0 : value < -0.6 ? -0.0 : value
+                        }
+                        let label = "\(path) \(shape) \(window) \(filters) filters density \(density) \(activation) batch \(batch)"
+                        for pool in [nil, (2, 2), (3, 2)] as [(Int, Int)?] {
+                            if let pool, outputShape[0] < pool.0 || outputShape[1] < pool.1 { continue }
+                            let gemm = run(layer, input: input, inputShape: shape, batch: batch, kernel: .gemm, pooling: pool)
+                            let direct = run(layer, input: input, inputShape: shape, batch: batch, kernel: .direct, pooling: pool)
+                            #expect(gemm.map(\.bitPattern) == direct.map(\.bitPattern), "\(label) pool \(String(describing: pool))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `layer`'s forward pass outside training on `kernel`, fused with a pooling of window `pooling` when given.
+private func run(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int, kernel: LayerKernel,
+                 pooling: (Int, Int)?) -> [Float] {
+    let geometry = Conv2D.Geometry(inputShape: inputShape, kernelSize: layer.kernelSize)
+    let outputShape = pooling.map { [geometry.outputHeight / $0.0, geometry.outputWidth / $0.1, layer.filters] }
+        ?? [geometry.outputHeight, geometry.outputWidth, layer.filters]
+    var output = [Float](repeating: .nan, count: batch * outputShape.reduce(1, *))
+    input.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+            var pass = ForwardPass(batchSize: batch, inputShape: inputShape, outputShape: outputShape, input: input,
+                                   output: output, training: false, randomKey: 0)
+            pass.kernel = kernel
+            layer.forward(pass, pooling: pooling.map { (height: $0.0, width: $0.1) })
+        }
+    }
+    return output
+}
