@@ -68,12 +68,7 @@ import Testing
 
     @Test func trainingLogsSurviveAReportThatFails() throws {
         let directory = try TemporaryDirectory()
-        var configuration = try ReportTests.tinyConfiguration(in: directory)
-        configuration.baseline = false
-        configuration.epochs = 1
-        configuration.begin = .step(0)
-        configuration.end = .step(4)
-        configuration.frequency = 2
+        let configuration = try ReportTests.onePrunedEpoch(in: directory)
         // Without --logdir, the logs are trained beside the report and moved into it when it is complete.
         let out = directory.path("reports/run")
         try ArticleExperiment(configuration: configuration).writeReport(into: out, verbose: false)

@@ -94,12 +94,7 @@ import Testing
 
     @Test func aRunWithoutABaselineComparesWithTheNetworkBeforePruning() throws {
         let directory = try TemporaryDirectory()
-        var configuration = try ReportTests.tinyConfiguration(in: directory)
-        configuration.baseline = false
-        configuration.epochs = 1
-        configuration.begin = .step(0)
-        configuration.end = .step(4)
-        configuration.frequency = 2
+        let configuration = try ReportTests.onePrunedEpoch(in: directory)
         let out = directory.path("report")
         let results = try ArticleExperiment(configuration: configuration).writeReport(into: out, verbose: false)
         let deployment = try #require(results.deployment)

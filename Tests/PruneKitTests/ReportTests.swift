@@ -40,6 +40,18 @@ import Testing
         return configuration
     }
 
+    /// ``tinyConfiguration(in:train:test:)`` cut to one epoch of the pruned model alone (no
+    /// baseline), its 4 steps pruned from step 0 with a mask update every 2.
+    static func onePrunedEpoch(in directory: TemporaryDirectory) throws -> ExperimentConfiguration {
+        var configuration = try tinyConfiguration(in: directory)
+        configuration.baseline = false
+        configuration.epochs = 1
+        configuration.begin = .step(0)
+        configuration.end = .step(4)
+        configuration.frequency = 2
+        return configuration
+    }
+
     private func file(_ name: String) -> String { (Self.run.report as NSString).appendingPathComponent(name) }
 
     @Test func resultsDescribeTheRun() {
