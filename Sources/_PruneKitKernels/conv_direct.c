@@ -27,27 +27,33 @@ typedef int32_t pk_i32x16 __attribute__((vector_size(64), aligned(4), may_alias)
 #define PK_DIRECT_TARGET
 #define PK_DIRECT_NAME(x) x##_baseline
 #define PK_DIRECT_TILE 4
+#define PK_GRADIENT_TILE 4
 #include "conv_direct_impl.h"
 #undef PK_DIRECT_TARGET
 #undef PK_DIRECT_NAME
 #undef PK_DIRECT_TILE
+#undef PK_GRADIENT_TILE
 
 #if defined(__x86_64__)
 #define PK_DIRECT_TARGET __attribute__((target("avx2,fma")))
 #define PK_DIRECT_NAME(x) x##_avx2
 #define PK_DIRECT_TILE 3 /* 6 of the 16 ymm registers for s, 6 for t */
+#define PK_GRADIENT_TILE 3
 #include "conv_direct_impl.h"
 #undef PK_DIRECT_TARGET
 #undef PK_DIRECT_NAME
 #undef PK_DIRECT_TILE
+#undef PK_GRADIENT_TILE
 
 #define PK_DIRECT_TARGET __attribute__((target("avx512f")))
 #define PK_DIRECT_NAME(x) x##_avx512
 #define PK_DIRECT_TILE 8 /* 16 of the 32 zmm registers for s and t */
+#define PK_GRADIENT_TILE 16 /* 16 zmm registers for s; t is touched once per K block */
 #include "conv_direct_impl.h"
 #undef PK_DIRECT_TARGET
 #undef PK_DIRECT_NAME
 #undef PK_DIRECT_TILE
+#undef PK_GRADIENT_TILE
 #endif
 
 void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
@@ -72,4 +78,33 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
 #endif
     conv_direct_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
                          filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+}
+
+void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                    ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                    ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
+                                    float *kernelGradient) {
+    const ptrdiff_t patch = kernelHeight * kernelWidth * channels;
+    const ptrdiff_t rows = samples * (inputHeight - kernelHeight + 1) * (inputWidth - kernelWidth + 1);
+    if (patch <= 0 || filters <= 0) return;
+    if (rows <= 0) {
+        memset(kernelGradient, 0, (size_t)(patch * filters) * sizeof(float));
+        return;
+    }
+    const ptrdiff_t kc = pk_sgemm_k_block(), blocks = (rows + kc - 1) / kc, vectors = filters / 16;
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        conv_direct_kernel_gradient_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight,
+                                           kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        conv_direct_kernel_gradient_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight,
+                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters);
+        return;
+    }
+#endif
+    conv_direct_kernel_gradient_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight,
+                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters);
 }

@@ -107,3 +107,76 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
         }
     }
 }
+
+/* NK patch elements × NV 16-filter vectors of the kernel gradient over `rows` im2col rows:
+   out[k·ldo + 16·v] = Σ_b s_b, each s_b a chain of fused multiply-adds over block b's rows from +0
+   in ascending row order (pk_sgemm's order for patchesᵀ · gradient). Row r is output pixel
+   (sample, y, x) in im2col order; its patch element k is at image + pixel·channels + offsets[k]. */
+static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAME(gradient_tile)(
+    const float *input, ptrdiff_t inputSize, ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputWidth,
+    ptrdiff_t outputPixels, const ptrdiff_t *offsets, const float *gradient, ptrdiff_t ldg, ptrdiff_t rows,
+    ptrdiff_t blocks, float *out, ptrdiff_t ldo, const int NK, const int NV) {
+    pk_f32x16 t[16], s[16];
+    ptrdiff_t r = 0;
+    for (ptrdiff_t block = 0; block < blocks; block++) {
+        const ptrdiff_t end = r + rows / blocks + (block < rows % blocks ? 1 : 0);
+        for (int i = 0; i < NK * NV; i++) s[i] = (pk_f32x16){0};
+        ptrdiff_t sample = r / outputPixels, pixel = r % outputPixels;
+        ptrdiff_t y = pixel / outputWidth, x = pixel % outputWidth;
+        for (; r < end; r++) {
+            const float *patch = input + sample * inputSize + (y * inputWidth + x) * channels;
+            pk_f32x16 g[4];
+            for (int v = 0; v < NV; v++) g[v] = PK_CF32X16(gradient + r * ldg + 16 * v);
+            for (int k = 0; k < NK; k++) {
+                const pk_f32x16 value = patch[offsets[k]] - (pk_f32x16){0}; /* a broadcast, −0 kept */
+                for (int v = 0; v < NV; v++) s[k * NV + v] = __builtin_elementwise_fma(value, g[v], s[k * NV + v]);
+            }
+            if (++x == outputWidth) {
+                x = 0;
+                if (++y == outputPixels / outputWidth) { y = 0; sample++; }
+            }
+        }
+        for (int i = 0; i < NK * NV; i++) t[i] = block == 0 ? s[i] : t[i] + s[i];
+    }
+    for (int k = 0; k < NK; k++)
+        for (int v = 0; v < NV; v++) PK_F32X16(out + k * ldo + 16 * v) = t[k * NV + v];
+}
+
+static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct_kernel_gradient)(
+    const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth, ptrdiff_t channels,
+    ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t ldg, ptrdiff_t vectors,
+    ptrdiff_t blocks, float *out, ptrdiff_t ldo) {
+    const ptrdiff_t outputHeight = inputHeight - kernelHeight + 1, outputWidth = inputWidth - kernelWidth + 1;
+    const ptrdiff_t patch = kernelHeight * kernelWidth * channels, inputSize = inputHeight * inputWidth * channels;
+    const ptrdiff_t outputPixels = outputHeight * outputWidth, rows = samples * outputPixels;
+    ptrdiff_t offsets[patch];
+    for (ptrdiff_t k = 0; k < patch; k++) {
+        const ptrdiff_t c = k % channels, ij = k / channels;
+        offsets[k] = ((ij / kernelWidth) * inputWidth + ij % kernelWidth) * channels + c;
+    }
+    for (ptrdiff_t v0 = 0; v0 < vectors;) {
+        const int nv = vectors - v0 >= 2 && PK_GRADIENT_TILE >= 8 ? 2 : 1;
+        const int widest = PK_GRADIENT_TILE / nv;
+        for (ptrdiff_t k0 = 0; k0 < patch;) {
+            const ptrdiff_t left = patch - k0;
+            int nk = left < widest ? (int)left : widest;
+            nk = nk >= 8 ? 8 : nk >= 4 ? 4 : nk;
+            const float *g = gradient + 16 * v0;
+            float *o = out + k0 * ldo + 16 * v0;
+#define PK_GRADIENT_CASE(NK, NV)                                                                                  \
+    case (NK) * 8 + (NV):                                                                                         \
+        PK_DIRECT_NAME(gradient_tile)(input, inputSize, inputWidth, channels, outputWidth, outputPixels,          \
+                                      offsets + k0, g, ldg, rows, blocks, o, ldo, NK, NV);                        \
+        break;
+            switch (nk * 8 + nv) {
+            PK_GRADIENT_CASE(1, 1) PK_GRADIENT_CASE(2, 1) PK_GRADIENT_CASE(3, 1) PK_GRADIENT_CASE(4, 1)
+            PK_GRADIENT_CASE(8, 1) PK_GRADIENT_CASE(1, 2) PK_GRADIENT_CASE(2, 2) PK_GRADIENT_CASE(3, 2)
+            PK_GRADIENT_CASE(4, 2) PK_GRADIENT_CASE(8, 2)
+            default: __builtin_unreachable(); /* nk ≤ PK_GRADIENT_TILE / nv: one of the cases */
+            }
+#undef PK_GRADIENT_CASE
+            k0 += nk;
+        }
+        v0 += nv;
+    }
+}

@@ -1,9 +1,16 @@
 /*
  * Dropout's counter-based keep mask (see pk_dropout_scale in PruneKitKernels.h): integer
- * hashing and one multiply per element, eight lanes at a time (vector_internal.h).
+ * hashing and one multiply per element. The loop is instantiated for AVX-512F (16 lanes), AVX2
+ * (8 lanes) and the baseline instruction set (8-lane GNU C vectors, vector_internal.h, which
+ * SSE2 runs as two halves and without a 32-bit vector multiply), and chosen with the path
+ * pk_sgemm uses. Every lane performs the scalar loop's integer and IEEE operations, so all
+ * paths give the same bits.
  */
 #include "PruneKitKernels.h"
+#include "gemm_internal.h"
 #include "vector_internal.h"
+
+#pragma STDC FP_CONTRACT OFF
 
 /* MurmurHash3's 32-bit finaliser (fmix32), a bijection with full avalanche, on a scalar or on
    a vector of uint32_t (a macro, so that it is inlined at -O0 too). */
@@ -16,22 +23,10 @@
         (h) ^= (h) >> 16;   \
     } while (0)
 
-void pk_dropout_scale(const float *source, float *destination, ptrdiff_t count, uint32_t first,
-                      uint32_t keyLow, uint32_t keyHigh, uint32_t offset, float keptScale) {
-    ptrdiff_t i = 0;
-#if PK_VECTORS
-    const pk_u32x8 lanes = {0, 1, 2, 3, 4, 5, 6, 7};
-    for (; i + 8 <= count; i += 8) {
-        pk_u32x8 bits = (first + (uint32_t)i + lanes) ^ keyLow;
-        PK_FMIX32(bits);
-        bits ^= keyHigh;
-        PK_FMIX32(bits);
-        const pk_u32x8 kept = ((bits >> 8) + offset) >> 24;
-        const pk_f32x8 factor = __builtin_convertvector(kept, pk_f32x8) * keptScale;
-        PK_F32X8(destination + i) = PK_CF32X8(source + i) * factor;
-    }
-#endif
-    for (; i < count; i++) {
+/* destination[i] = source[i] · (kept(first + i) · keptScale), one element at a time. */
+static void dropoutScalar(const float *source, float *destination, ptrdiff_t count, uint32_t first,
+                          uint32_t keyLow, uint32_t keyHigh, uint32_t offset, float keptScale) {
+    for (ptrdiff_t i = 0; i < count; i++) {
         uint32_t bits = (first + (uint32_t)i) ^ keyLow;
         PK_FMIX32(bits);
         bits ^= keyHigh;
@@ -39,4 +34,64 @@ void pk_dropout_scale(const float *source, float *destination, ptrdiff_t count, 
         const uint32_t kept = ((bits >> 8) + offset) >> 24;
         destination[i] = source[i] * ((float)kept * keptScale);
     }
+}
+
+/* The vector loop over LANES-lane vectors of types U (uint32_t) and F (float), then the scalar tail. */
+#define PK_DROPOUT_BODY(LANES, U, F)                                                             \
+    ptrdiff_t i = 0;                                                                             \
+    U lanes;                                                                                     \
+    for (int lane = 0; lane < (LANES); lane++) lanes[lane] = (uint32_t)lane;                     \
+    for (; i + (LANES) <= count; i += (LANES)) {                                                 \
+        U bits = (first + (uint32_t)i + lanes) ^ keyLow;                                         \
+        PK_FMIX32(bits);                                                                         \
+        bits ^= keyHigh;                                                                         \
+        PK_FMIX32(bits);                                                                         \
+        const U kept = ((bits >> 8) + offset) >> 24;                                             \
+        const F factor = __builtin_convertvector(kept, F) * keptScale;                           \
+        *(F *)(destination + i) = *(const F *)(source + i) * factor;                             \
+    }                                                                                            \
+    dropoutScalar(source + i, destination + i, count - i, first + (uint32_t)i, keyLow, keyHigh, \
+                  offset, keptScale);
+
+#if PK_VECTORS
+static void dropoutBaseline(const float *source, float *destination, ptrdiff_t count, uint32_t first,
+                            uint32_t keyLow, uint32_t keyHigh, uint32_t offset, float keptScale) {
+    PK_DROPOUT_BODY(8, pk_u32x8, pk_f32x8)
+}
+#endif
+
+#if defined(__x86_64__) && PK_VECTORS
+typedef uint32_t pk_u32x16 __attribute__((vector_size(64), aligned(4), may_alias));
+
+__attribute__((target("avx2"))) static void dropoutAVX2(const float *source, float *destination, ptrdiff_t count,
+                                                        uint32_t first, uint32_t keyLow, uint32_t keyHigh,
+                                                        uint32_t offset, float keptScale) {
+    PK_DROPOUT_BODY(8, pk_u32x8, pk_f32x8)
+}
+
+__attribute__((target("avx512f"))) static void dropoutAVX512(const float *source, float *destination,
+                                                             ptrdiff_t count, uint32_t first, uint32_t keyLow,
+                                                             uint32_t keyHigh, uint32_t offset, float keptScale) {
+    PK_DROPOUT_BODY(16, pk_u32x16, pk_f32x16)
+}
+#endif
+
+void pk_dropout_scale(const float *source, float *destination, ptrdiff_t count, uint32_t first,
+                      uint32_t keyLow, uint32_t keyHigh, uint32_t offset, float keptScale) {
+#if defined(__x86_64__) && PK_VECTORS
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        dropoutAVX512(source, destination, count, first, keyLow, keyHigh, offset, keptScale);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        dropoutAVX2(source, destination, count, first, keyLow, keyHigh, offset, keptScale);
+        return;
+    }
+#endif
+#if PK_VECTORS
+    dropoutBaseline(source, destination, count, first, keyLow, keyHigh, offset, keptScale);
+#else
+    dropoutScalar(source, destination, count, first, keyLow, keyHigh, offset, keptScale);
+#endif
 }

@@ -77,10 +77,45 @@ ptrdiff_t pk_count_zeros(const float *values, ptrdiff_t count) {
 }
 
 void pk_add_bias(const float *bias, float *values, ptrdiff_t rows, ptrdiff_t width) {
-    for (ptrdiff_t row = 0; row < rows; row++) pk_add(bias, values + row * width, width);
+    ptrdiff_t j0 = 0;
+#if PK_VECTORS
+    /* Column blocks of 32 with the bias held in registers, rows inside. */
+    for (; j0 + 32 <= width; j0 += 32) {
+        const pk_f32x8 b0 = PK_CF32X8(bias + j0), b1 = PK_CF32X8(bias + j0 + 8);
+        const pk_f32x8 b2 = PK_CF32X8(bias + j0 + 16), b3 = PK_CF32X8(bias + j0 + 24);
+        for (ptrdiff_t row = 0; row < rows; row++) {
+            float *v = values + row * width + j0;
+            PK_F32X8(v) = PK_CF32X8(v) + b0;
+            PK_F32X8(v + 8) = PK_CF32X8(v + 8) + b1;
+            PK_F32X8(v + 16) = PK_CF32X8(v + 16) + b2;
+            PK_F32X8(v + 24) = PK_CF32X8(v + 24) + b3;
+        }
+    }
+#endif
+    if (j0 < width)
+        for (ptrdiff_t row = 0; row < rows; row++) pk_add(bias + j0, values + row * width + j0, width - j0);
 }
 
 void pk_sum_rows(const float *values, ptrdiff_t rows, ptrdiff_t width, float *sums) {
-    for (ptrdiff_t j = 0; j < width; j++) sums[j] = 0.0f;
-    for (ptrdiff_t row = 0; row < rows; row++) pk_add(values + row * width, sums, width);
+    ptrdiff_t j0 = 0;
+#if PK_VECTORS
+    /* Column blocks of 32 summed in registers, rows in order: each column's order is unchanged. */
+    for (; j0 + 32 <= width; j0 += 32) {
+        pk_f32x8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+        for (ptrdiff_t row = 0; row < rows; row++) {
+            const float *v = values + row * width + j0;
+            s0 = s0 + PK_CF32X8(v);
+            s1 = s1 + PK_CF32X8(v + 8);
+            s2 = s2 + PK_CF32X8(v + 16);
+            s3 = s3 + PK_CF32X8(v + 24);
+        }
+        PK_F32X8(sums + j0) = s0;
+        PK_F32X8(sums + j0 + 8) = s1;
+        PK_F32X8(sums + j0 + 16) = s2;
+        PK_F32X8(sums + j0 + 24) = s3;
+    }
+#endif
+    for (ptrdiff_t j = j0; j < width; j++) sums[j] = 0.0f;
+    if (j0 < width)
+        for (ptrdiff_t row = 0; row < rows; row++) pk_add(values + row * width + j0, sums + j0, width - j0);
 }

@@ -22,21 +22,25 @@ static void keepLarger(const float *candidate, float *maximum, ptrdiff_t count) 
 }
 
 /* For c < count: target[c] = hit ? pending[c] : 0 and pending[c] = hit ? 0 : pending[c],
-   with hit = candidate[c] == maximum[c]. */
+   with hit = candidate[c] == maximum[c]; with relu, the gradient placed is +0 unless
+   maximum[c] > 0 (the ReLU's gradient at the hit, whose output equals the maximum). */
 static void placeGradient(const float *candidate, const float *maximum, float *pending,
-                          float *target, ptrdiff_t count) {
+                          float *target, ptrdiff_t count, int relu) {
     ptrdiff_t c = 0;
 #if PK_VECTORS
+    const pk_f32x8 zero = {0};
     for (; c + 8 <= count; c += 8) {
         const pk_i32x8 hit = PK_CF32X8(candidate + c) == PK_CF32X8(maximum + c);
+        const pk_i32x8 live = relu ? (pk_i32x8)(PK_CF32X8(maximum + c) > zero) : hit;
         const pk_i32x8 p = (pk_i32x8)PK_CF32X8(pending + c);
-        PK_F32X8(target + c) = (pk_f32x8)(p & hit);
+        PK_F32X8(target + c) = (pk_f32x8)(p & hit & live);
         PK_F32X8(pending + c) = (pk_f32x8)(p & ~hit);
     }
 #endif
     for (; c < count; c++) {
         const int hit = candidate[c] == maximum[c];
-        target[c] = hit ? pending[c] : 0.0f;
+        const int live = !relu || maximum[c] > 0.0f;
+        target[c] = hit && live ? pending[c] : 0.0f;
         pending[c] = hit ? 0.0f : pending[c];
     }
 }
@@ -162,10 +166,17 @@ void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_
 void pk_maxpool_backward(const float *input, const float *output, const float *outputGradient,
                          float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
                          ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
-                         ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+                         ptrdiff_t poolHeight, ptrdiff_t poolWidth, int relu) {
     enum { CHUNK = 64 };
     float pending[CHUNK]; /* what is still to be placed, per channel of the current chunk */
-    memset(inputGradient, 0, (size_t)inputSize * sizeof(float)); /* +0.0f */
+    /* Every input inside a window is written below; only a dropped last row or column is zeroed. */
+    const ptrdiff_t rowSize = inputWidth * channels, covered = outputWidth * poolWidth * channels;
+    const ptrdiff_t coveredRows = outputHeight * poolHeight;
+    if (covered < rowSize)
+        for (ptrdiff_t y = 0; y < coveredRows; y++)
+            memset(inputGradient + y * rowSize + covered, 0, (size_t)(rowSize - covered) * sizeof(float));
+    if (coveredRows * rowSize < inputSize)
+        memset(inputGradient + coveredRows * rowSize, 0, (size_t)(inputSize - coveredRows * rowSize) * sizeof(float));
     for (ptrdiff_t y = 0; y < outputHeight; y++) {
         for (ptrdiff_t x = 0; x < outputWidth; x++) {
             const ptrdiff_t outputOffset = (y * outputWidth + x) * channels;
@@ -178,7 +189,7 @@ void pk_maxpool_backward(const float *input, const float *output, const float *o
                     for (ptrdiff_t j = 0; j < poolWidth; j++) {
                         const ptrdiff_t offset = first + (i * inputWidth + j) * channels + c0;
                         placeGradient(input + offset, output + outputOffset + c0, pending,
-                                      inputGradient + offset, width);
+                                      inputGradient + offset, width, relu);
                     }
                 }
             }

@@ -3,7 +3,8 @@ import _PruneKitKernels
 @testable import PruneKit
 
 /// The direct convolution (pk_conv_direct, ``LayerKernel/direct``) against im2col + GEMM, bit for
-/// bit: on its own (products, then bias and activation) and fused with a MaxPool2D, on every
+/// bit: on its own (products, then bias and activation), fused with a MaxPool2D, and in the
+/// backward pass (pk_conv_direct_kernel_gradient when the filters fill vectors), on every
 /// fused multiply-add GEMM path, one test each (those this CPU lacks are reported as skipped).
 /// Shapes: one and several channels, square and oblong windows, filter counts around the 16-lane
 /// vectors and past four of them, a patch over two 320-element K blocks, batches of 1 and 3;
@@ -18,6 +19,8 @@ import _PruneKitKernels
         ([6, 6, 3], (1, 1), 16),
         ([7, 5, 1], (3, 2), 70),     // five vectors: a group of four, then one
         ([5, 6, 40], (3, 3), 33),    // 360 inputs per output: two K blocks
+        ([5, 6, 40], (3, 3), 48),    // the same with three full vectors (direct kernel gradient)
+        ([9, 7, 2], (2, 3), 16),
     ]
 
     @Test(.enabled(if: pk_sgemm_supports("avx512") == 1, "this CPU has no AVX-512F"))
@@ -55,6 +58,12 @@ import _PruneKitKernels
                             let direct = run(layer, input: input, inputShape: shape, batch: batch, kernel: .direct, pooling: pool)
                             #expect(gemm.map(\.bitPattern) == direct.map(\.bitPattern), "\(label) pool \(String(describing: pool))")
                         }
+                        // The backward pass: kernel, bias and input gradients.
+                        let gemmGradients = gradients(layer, input: input, inputShape: shape, batch: batch, kernel: .gemm)
+                        let directGradients = gradients(layer, input: input, inputShape: shape, batch: batch, kernel: .direct)
+                        for (name, a, b) in zip3(["kernel", "bias", "input"], gemmGradients, directGradients) {
+                            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(label) \(name) gradient")
+                        }
                     }
                 }
             }
@@ -78,4 +87,40 @@ private func run(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int,
         }
     }
     return output
+}
+
+/// `layer`'s kernel, bias and input gradients on `kernel` for a random output gradient (rows of
+/// 3 × 676 = 2,028 im2col rows for the article's shape at batch 3: seven K blocks).
+private func gradients(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int, kernel: LayerKernel) -> [[Float]] {
+    let outputShape = try! layer.outputShape(for: inputShape)
+    let outputCount = batch * outputShape.reduce(1, *)
+    var generator = SplitMix64(seed: 77)
+    var outputGradient = (0 ..< outputCount).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 }
+    let output = [Float](repeating: 1, count: outputCount)
+    var kernelGradient = [Float](repeating: .nan, count: layer.parameters[0].count)
+    var biasGradient = [Float](repeating: .nan, count: layer.filters)
+    var inputGradient = [Float](repeating: .nan, count: input.count)
+    input.withUnsafeBufferPointer { input in
+        output.withUnsafeBufferPointer { output in
+            outputGradient.withUnsafeMutableBufferPointer { outputGradient in
+                kernelGradient.withUnsafeMutableBufferPointer { kernelGradient in
+                    biasGradient.withUnsafeMutableBufferPointer { biasGradient in
+                        inputGradient.withUnsafeMutableBufferPointer { inputGradient in
+                            var pass = BackwardPass(batchSize: batch, inputShape: inputShape, outputShape: outputShape,
+                                                    input: input, output: output, outputGradient: outputGradient,
+                                                    inputGradient: inputGradient, parameterGradients: [kernelGradient, biasGradient],
+                                                    randomKey: 0, gradientIsPreActivation: true)
+                            pass.kernel = kernel
+                            layer.backward(pass)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return [kernelGradient, biasGradient, inputGradient]
+}
+
+private func zip3<A, B, C>(_ a: [A], _ b: [B], _ c: [C]) -> [(A, B, C)] {
+    zip(a, zip(b, c)).map { ($0, $1.0, $1.1) }
 }

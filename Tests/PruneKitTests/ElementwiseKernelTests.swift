@@ -6,7 +6,7 @@ import _PruneKitKernels
 /// im2col/col2im) against straightforward Swift references, bit for bit, on sizes around the
 /// eight-lane vector width and with special values (±0, ±∞, NaN, ties).
 struct ElementwiseKernelTests {
-    static let sizes = [0, 1, 7, 8, 9, 33, 1001]
+    static let sizes = [0, 1, 7, 8, 9, 15, 16, 17, 33, 1001]
 
     @Test(arguments: sizes) func relu(count: Int) {
         var values = Self.values(count, seed: 1)
@@ -43,7 +43,7 @@ struct ElementwiseKernelTests {
         #expect(pk_count_zeros(values, count) == count)
     }
 
-    @Test(arguments: [(0, 5), (1, 1), (3, 7), (7, 8), (5, 9), (2, 33), (3, 1001)])
+    @Test(arguments: [(0, 5), (1, 1), (3, 7), (7, 8), (5, 9), (2, 33), (3, 1001), (0, 32), (4, 32), (9, 64), (6, 71)])
     func biasAndRowSums(rows: Int, width: Int) {
         let bias = Self.values(width, seed: 7, specials: false)
         var values = Self.values(rows * width, seed: 8, specials: false)
@@ -72,9 +72,17 @@ struct ElementwiseKernelTests {
                 let kept = ((bits >> 8) &+ offset) >> 24
                 return source[i] * (Float(kept) * scale)
             }
-            var destination = [Float](repeating: .nan, count: count)
-            pk_dropout_scale(source, &destination, count, first, low, high, offset, scale)
-            #expect(bits(destination) == bits(expected), "first \(first), rate \(rate)")
+            // Each path the CPU runs (the GEMM path selects dropout's loop too): 16, 8 and 8 lanes.
+            for path in ["avx512", "avx2+fma", "neon", "portable"] where pk_sgemm_supports(path) == 1 {
+                #expect(pk_sgemm_select(path) == 0)
+                defer { _ = pk_sgemm_select(nil) }
+                var destination = [Float](repeating: .nan, count: count)
+                pk_dropout_scale(source, &destination, count, first, low, high, offset, scale)
+                #expect(bits(destination) == bits(expected), "path \(path), first \(first), rate \(rate)")
+                var inPlace = source
+                inPlace.withUnsafeMutableBufferPointer { pk_dropout_scale($0.baseAddress, $0.baseAddress, count, first, low, high, offset, scale) }
+                #expect(bits(inPlace) == bits(expected), "in place, path \(path)")
+            }
         }
     }
 
@@ -124,9 +132,32 @@ struct ElementwiseKernelTests {
         var gradient = [Float](repeating: .nan, count: inputSize)
         pk_maxpool_forward(input, &output, width, channels, outputHeight, outputWidth, poolHeight, poolWidth)
         pk_maxpool_backward(input, output, outputGradient, &gradient, inputSize, width, channels,
-                            outputHeight, outputWidth, poolHeight, poolWidth)
+                            outputHeight, outputWidth, poolHeight, poolWidth, 0)
         #expect(bits(output) == bits(expectedOutput))
         #expect(bits(gradient) == bits(expectedGradient))
+    }
+
+    /// The pooling gradient taken through the ReLU below it in one pass has the bits of the two
+    /// passes one after the other, on a ReLU's output (zeros, ties at zero and positive ties).
+    @Test(arguments: [(7, 5, 1, 2, 2), (6, 9, 9, 3, 2), (5, 5, 70, 2, 2), (4, 4, 8, 1, 1), (9, 7, 33, 2, 3)])
+    func maxPoolThroughReLU(height: Int, width: Int, channels: Int, poolHeight: Int, poolWidth: Int) {
+        let (outputHeight, outputWidth) = (height / poolHeight, width / poolWidth)
+        let inputSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
+        var input = Self.values(inputSize, seed: 18, specials: false).map { ($0 * 3).rounded() }
+        pk_relu(&input, inputSize)
+        #expect(input.contains(0) && input.contains { $0 > 0 })
+        let outputGradient = Self.values(outputSize, seed: 19, specials: false)
+        var output = [Float](repeating: .nan, count: outputSize)
+        pk_maxpool_forward(input, &output, width, channels, outputHeight, outputWidth, poolHeight, poolWidth)
+        var expected = [Float](repeating: .nan, count: inputSize)
+        pk_maxpool_backward(input, output, outputGradient, &expected, inputSize, width, channels,
+                            outputHeight, outputWidth, poolHeight, poolWidth, 0)
+        pk_relu_gradient(&expected, input, inputSize)
+        var fused = [Float](repeating: .nan, count: inputSize)
+        pk_maxpool_backward(input, output, outputGradient, &fused, inputSize, width, channels,
+                            outputHeight, outputWidth, poolHeight, poolWidth, 1)
+        #expect(bits(fused) == bits(expected))
+        #expect(fused.contains { $0 != 0 })
     }
 
     /// Spans (kernel width × channels) below and above the copy loop's switch to memcpy.

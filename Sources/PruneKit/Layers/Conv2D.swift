@@ -105,6 +105,8 @@ public struct Conv2D: Layer {
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let kernelCount = geometry.patchSize * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
+        // A direct convolution's kernel gradient skips the patch matrix too (same bits).
+        let direct = pass.kernel.isDirect && filters % 16 == 0
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
         // Every element is written by its chunk (sumRows, then a non-accumulating product) before
         // it is read, so the array need not be zeroed first.
@@ -126,10 +128,17 @@ public struct Conv2D: Layer {
                     Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
                     defer { patches.deallocate() }
-                    geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
-                    matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
-                                   MatrixView(gradient, rows: rows, columns: filters),
-                                   into: partialKernel)
+                    if direct {
+                        pk_conv_direct_kernel_gradient(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize,
+                                                       samples.count, geometry.inputHeight, geometry.inputWidth,
+                                                       geometry.channels, geometry.kernelHeight, geometry.kernelWidth,
+                                                       gradient, filters, partialKernel)
+                    } else {
+                        geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
+                        matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
+                                       MatrixView(gradient, rows: rows, columns: filters),
+                                       into: partialKernel)
+                    }
                     guard let inputGradient = pass.inputGradient else { return }
                     matrixMultiply(MatrixView(gradient, rows: rows, columns: filters),
                                    MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),

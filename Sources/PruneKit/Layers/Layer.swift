@@ -106,7 +106,7 @@ public struct BackwardPass {
     /// True when ``outputGradient`` is already with respect to the pre-activation values (the
     /// softmax + cross-entropy fusion), so the layer must not apply its activation's derivative.
     public let gradientIsPreActivation: Bool
-    /// As ``ForwardPass``'s (a direct convolution's backward pass runs on GEMM).
+    /// As ``ForwardPass``'s (a direct convolution computes its kernel gradient directly, its input gradient on GEMM).
     var kernel: LayerKernel = .gemm
 
     /// A backward pass; see each property for the meaning of its argument.

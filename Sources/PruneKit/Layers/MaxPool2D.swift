@@ -46,7 +46,13 @@ public struct MaxPool2D: Layer {
         }
     }
 
-    public func backward(_ pass: BackwardPass) {
+    public func backward(_ pass: BackwardPass) { backward(pass, throughReLU: false) }
+
+    /// The backward pass; with `throughReLU`, the input is a ReLU's output and the gradient is
+    /// taken on through that ReLU in the same pass (an output's gradient is placed only when the
+    /// output is above 0), with the bits of the two backward passes run one after the other. The
+    /// layer below then gets a pre-activation gradient (``BackwardPass/gradientIsPreActivation``).
+    func backward(_ pass: BackwardPass, throughReLU: Bool) {
         guard let inputGradient = pass.inputGradient else { return }
         let window = Window(pass.inputShape, pass.outputShape)
         Parallel.forEach(pass.batchSize) { sample in
@@ -55,7 +61,8 @@ public struct MaxPool2D: Layer {
                                 pass.outputGradient.baseAddress! + sample * window.outputSize,
                                 inputGradient.baseAddress! + sample * window.inputSize,
                                 window.inputSize, window.inputWidth, window.channels,
-                                window.outputHeight, window.outputWidth, poolSize.height, poolSize.width)
+                                window.outputHeight, window.outputWidth, poolSize.height, poolSize.width,
+                                throughReLU ? 1 : 0)
         }
     }
 

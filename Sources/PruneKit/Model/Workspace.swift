@@ -149,8 +149,14 @@ extension Sequential {
     }
 
     /// Back-propagates the loss gradient through every layer into the parameter gradients.
+    ///
+    /// A MaxPool2D right after a ReLU convolution takes the gradient through the ReLU as well
+    /// (``MaxPool2D/backward(_:throughReLU:)``), so the convolution gets it pre-activation.
     func backward(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) {
         let fuse = fusesSoftmax
+        func poolsReLU(_ index: Int) -> Bool {
+            index > 0 && layers[index] is MaxPool2D && (layers[index - 1] as? Conv2D)?.activation == .relu
+        }
         for index in layers.indices.reversed() {
             var pass = BackwardPass(
                 batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[index + 1],
@@ -160,9 +166,13 @@ extension Sequential {
                 inputGradient: index == 0 ? nil : workspace.gradient(index, batchSize: batchSize),
                 parameterGradients: workspace.parameterGradients[index],
                 randomKey: Self.randomKey(seed: seed, step: step, layer: index),
-                gradientIsPreActivation: fuse && index == layers.count - 1)
+                gradientIsPreActivation: (fuse && index == layers.count - 1) || (index + 1 < layers.count && poolsReLU(index + 1)))
             pass.kernel = workspace.layerKernels[index]
-            layers[index].backward(pass)
+            if poolsReLU(index), let pool = layers[index] as? MaxPool2D {
+                pool.backward(pass, throughReLU: true)
+            } else {
+                layers[index].backward(pass)
+            }
         }
     }
 }

@@ -6,10 +6,16 @@ enum LayerKernel: Sendable {
     case gemm
     /// A convolution computed directly, without im2col (``pk_conv_direct``), with im2col + GEMM's
     /// bits: ``KernelPolicy/automatic``'s choice for a convolution with few inputs per output.
-    /// Its backward pass runs on GEMM.
+    /// Its backward pass computes the kernel gradient directly too when the filters fill 16-lane
+    /// vectors (``pk_conv_direct_kernel_gradient``, the same bits), and the input gradient on GEMM.
     case direct
     /// Sparse products on the kernel compressed to its kept positions.
     case sparse(SparseKernel)
+
+    /// Whether the layer runs as a direct convolution.
+    var isDirect: Bool {
+        if case .direct = self { true } else { false }
+    }
 
     /// The compressed kernel of a layer that runs sparse, else `nil`.
     var sparse: SparseKernel? {

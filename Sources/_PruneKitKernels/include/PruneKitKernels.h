@@ -136,13 +136,29 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
                     ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
                     float *scratch, float *output);
 
-/// The gradient of `pk_maxpool_forward` for one sample: zeroes all `inputSize` values of
-/// `inputGradient`, then gives each output's gradient to the first input of its window (row-major
-/// order) equal to the output, per channel.
+/// The kernel gradient of `pk_conv_direct`'s convolution over `samples` consecutive samples,
+/// without a patch matrix: `kernelGradient[k·filters + f] = Σ_r patch[r][k] · gradient[r·filters + f]`
+/// over the im2col rows `r` (sample, output row, output column) — `pk_sgemm(1, 0, …)` of `pk_im2col`'s
+/// patches and `gradient`, summed as pk_sgemm sums it (fused multiply-adds in ascending `r` from +0,
+/// in `pk_sgemm_k_block()` blocks of rows added in order), so with its bits on a fused
+/// multiply-add path. `filters` must be a multiple of 16. Overwrites the `patch × filters` values.
+void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                    ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                    ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
+                                    float *kernelGradient);
+
+/// The gradient of `pk_maxpool_forward` for one sample: gives each output's gradient to the first
+/// input of its window (row-major order) equal to the output, per channel, and +0 to every other
+/// of the `inputSize` values of `inputGradient` (those of a dropped last row or column included).
+///
+/// With `relu` set, the input is a ReLU's output and the gradient is taken on through that ReLU
+/// too (`pk_relu_gradient`'s rule: +0 where the input is not above 0): an output's gradient is
+/// placed only when the output is above 0. The bits are those of this function without `relu`
+/// followed by `pk_relu_gradient`, in one pass.
 void pk_maxpool_backward(const float *input, const float *output, const float *outputGradient,
                          float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
                          ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
-                         ptrdiff_t poolHeight, ptrdiff_t poolWidth);
+                         ptrdiff_t poolHeight, ptrdiff_t poolWidth, int relu);
 
 /// im2col for a valid, stride-1 convolution: copies each `kernelHeight × kernelWidth × channels`
 /// receptive field of `samples` consecutive `[inputHeight, inputWidth, channels]` samples into one
