@@ -4,7 +4,8 @@
 // per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone,
 // `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity and the pruning run's
 // training speed per epoch, `--sparse --inference` for the inference table alone, `--profile
-// SPARSITY BATCH dense|automatic` to predict with the stripped CNN for 10 s under a profiler).
+// SPARSITY BATCH dense|automatic` to predict with the stripped CNN for 10 s under a profiler,
+// `--first-step` for the time from process start to the end of the first training step).
 import Dispatch
 import Foundation
 import PruneKit
@@ -326,6 +327,63 @@ func profileLoop(sparsity: Double, batch: Int, policy: KernelPolicy) throws {
     print("\(passes) passes of \(images.count) images at batch \(batch), \(policy)")
 }
 
+// MARK: - Start-up
+
+/// Seconds since this process started: from the kernel's start time on Linux (10 ms ticks), from
+/// the first use of this constant elsewhere.
+let processStart: Double = {
+    #if os(Linux)
+    if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+       let close = stat.lastIndex(of: ")") {
+        // Fields after the command name start at field 3; starttime is field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        if fields.count > 19, let ticks = Double(fields[19]) {
+            let boot = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+            return Double(DispatchTime.now().uptimeNanoseconds) / 1e9 - (boot - ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
+        }
+    }
+    #endif
+    return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}()
+
+/// Seconds from process start to now.
+func sinceStart() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 - processStart }
+
+/// Stops training after its first batch, noting when that batch ended.
+final class FirstStep: Callback {
+    var ended: Double?
+    func batchEnd(_ state: inout TrainingState) throws {
+        ended = sinceStart()
+        state.stopTraining = true
+    }
+}
+
+/// Time from process start to the end of the first training step of the article's pruning run
+/// on the bundled sample (batch 250), with the milestones on the way.
+func firstStep() throws {
+    _ = processStart
+    let main = sinceStart()
+    let data = try MNIST.load()
+    let loaded = sinceStart()
+    var model = try Sequential.articleCNN()
+    model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+    let article = ExperimentConfiguration()
+    let steps = article.stepsPerEpoch(trainingImages: data.train.count) * article.epochs
+    model = try model.pruned(with: article.makeSchedule(totalSteps: steps))
+    let built = sinceStart()
+    let step = FirstStep()
+    try model.fit(data.train, batchSize: 250, epochs: 1, validationSplit: 0.2, verbose: false, callbacks: [step])
+    print(String(format: "first training step (release, bundled sample, batch 250, pruned article CNN): main %.3f s, "
+                 + "data loaded %.3f s, model built %.3f s, first step done %.3f s after process start",
+                 main, loaded, built, step.ended ?? .nan))
+}
+
+if CommandLine.arguments.contains("--first-step") {
+    try firstStep()
+    exit(0)
+}
 if let flag = CommandLine.arguments.firstIndex(of: "--profile") {
     let arguments = CommandLine.arguments.dropFirst(flag + 1)
     guard arguments.count >= 3, let sparsity = Double(arguments[flag + 1]), let batch = Int(arguments[flag + 2]),
