@@ -83,12 +83,13 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
 void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
                                     ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
                                     ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
-                                    float *kernelGradient) {
+                                    float *kernelGradient, float *biasGradient) {
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels;
     const ptrdiff_t rows = samples * (inputHeight - kernelHeight + 1) * (inputWidth - kernelWidth + 1);
     if (patch <= 0 || filters <= 0) return;
     if (rows <= 0) {
         memset(kernelGradient, 0, (size_t)(patch * filters) * sizeof(float));
+        if (biasGradient) memset(biasGradient, 0, (size_t)filters * sizeof(float));
         return;
     }
     const ptrdiff_t kc = pk_sgemm_k_block(), blocks = (rows + kc - 1) / kc, vectors = filters / 16;
@@ -96,15 +97,15 @@ void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdi
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
         conv_direct_kernel_gradient_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight,
-                                           kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters);
+                                           kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
         conv_direct_kernel_gradient_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight,
-                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters);
+                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient);
         return;
     }
 #endif
     conv_direct_kernel_gradient_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight,
-                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters);
+                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient);
 }

@@ -111,12 +111,14 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
 /* NK patch elements × NV 16-filter vectors of the kernel gradient over `rows` im2col rows:
    out[k·ldo + 16·v] = Σ_b s_b, each s_b a chain of fused multiply-adds over block b's rows from +0
    in ascending row order (pk_sgemm's order for patchesᵀ · gradient). Row r is output pixel
-   (sample, y, x) in im2col order; its patch element k is at image + pixel·channels + offsets[k]. */
+   (sample, y, x) in im2col order; its patch element k is at image + pixel·channels + offsets[k].
+   With `bias`, also bias[16·v] = the column sums of the gradient over all rows in order from +0
+   (pk_sum_rows's order). */
 static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAME(gradient_tile)(
     const float *input, ptrdiff_t inputSize, ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputWidth,
     ptrdiff_t outputPixels, const ptrdiff_t *offsets, const float *gradient, ptrdiff_t ldg, ptrdiff_t rows,
-    ptrdiff_t blocks, float *out, ptrdiff_t ldo, const int NK, const int NV) {
-    pk_f32x16 t[16], s[16];
+    ptrdiff_t blocks, float *out, ptrdiff_t ldo, float *bias, const int NK, const int NV) {
+    pk_f32x16 t[16], s[16], sums[2] = {{0}, {0}};
     ptrdiff_t r = 0;
     for (ptrdiff_t block = 0; block < blocks; block++) {
         const ptrdiff_t end = r + rows / blocks + (block < rows % blocks ? 1 : 0);
@@ -127,6 +129,8 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
             const float *patch = input + sample * inputSize + (y * inputWidth + x) * channels;
             pk_f32x16 g[4];
             for (int v = 0; v < NV; v++) g[v] = PK_CF32X16(gradient + r * ldg + 16 * v);
+            if (bias)
+                for (int v = 0; v < NV; v++) sums[v] = sums[v] + g[v];
             for (int k = 0; k < NK; k++) {
                 const pk_f32x16 value = patch[offsets[k]] - (pk_f32x16){0}; /* a broadcast, −0 kept */
                 for (int v = 0; v < NV; v++) s[k * NV + v] = __builtin_elementwise_fma(value, g[v], s[k * NV + v]);
@@ -140,12 +144,14 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
     }
     for (int k = 0; k < NK; k++)
         for (int v = 0; v < NV; v++) PK_F32X16(out + k * ldo + 16 * v) = t[k * NV + v];
+    if (bias)
+        for (int v = 0; v < NV; v++) PK_F32X16(bias + 16 * v) = sums[v];
 }
 
 static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct_kernel_gradient)(
     const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth, ptrdiff_t channels,
     ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t ldg, ptrdiff_t vectors,
-    ptrdiff_t blocks, float *out, ptrdiff_t ldo) {
+    ptrdiff_t blocks, float *out, ptrdiff_t ldo, float *bias) {
     const ptrdiff_t outputHeight = inputHeight - kernelHeight + 1, outputWidth = inputWidth - kernelWidth + 1;
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels, inputSize = inputHeight * inputWidth * channels;
     const ptrdiff_t outputPixels = outputHeight * outputWidth, rows = samples * outputPixels;
@@ -166,7 +172,8 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct_kernel_gradient)(
 #define PK_GRADIENT_CASE(NK, NV)                                                                                  \
     case (NK) * 8 + (NV):                                                                                         \
         PK_DIRECT_NAME(gradient_tile)(input, inputSize, inputWidth, channels, outputWidth, outputPixels,          \
-                                      offsets + k0, g, ldg, rows, blocks, o, ldo, NK, NV);                        \
+                                      offsets + k0, g, ldg, rows, blocks, o, ldo,                                 \
+                                      k0 == 0 && bias ? bias + 16 * v0 : NULL, NK, NV);                           \
         break;
             switch (nk * 8 + nv) {
             PK_GRADIENT_CASE(1, 1) PK_GRADIENT_CASE(2, 1) PK_GRADIENT_CASE(3, 1) PK_GRADIENT_CASE(4, 1)

@@ -125,15 +125,15 @@ public struct Conv2D: Layer {
                         activation.backpropagate(gradient, output: output, rows: rows, width: filters)
                     }
                     let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
-                    Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
                     defer { patches.deallocate() }
-                    if direct {
+                    if direct {  // the bias gradient in the same pass, with sumRows's bits
                         pk_conv_direct_kernel_gradient(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize,
                                                        samples.count, geometry.inputHeight, geometry.inputWidth,
                                                        geometry.channels, geometry.kernelHeight, geometry.kernelWidth,
-                                                       gradient, filters, partialKernel)
+                                                       gradient, filters, partialKernel, partialKernel + kernelCount)
                     } else {
+                        Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                         geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
                         matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
                                        MatrixView(gradient, rows: rows, columns: filters),

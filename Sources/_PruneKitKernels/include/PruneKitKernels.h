@@ -141,11 +141,13 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
 /// over the im2col rows `r` (sample, output row, output column) — `pk_sgemm(1, 0, …)` of `pk_im2col`'s
 /// patches and `gradient`, summed as pk_sgemm sums it (fused multiply-adds in ascending `r` from +0,
 /// in `pk_sgemm_k_block()` blocks of rows added in order), so with its bits on a fused
-/// multiply-add path. `filters` must be a multiple of 16. Overwrites the `patch × filters` values.
+/// multiply-add path. `filters` must be a multiple of 16. Overwrites the `patch × filters` values,
+/// and, when `biasGradient` is not NULL, its `filters` values with the bias gradient, the column
+/// sums of `gradient` as `pk_sum_rows` computes them, in the same pass.
 void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
                                     ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
                                     ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
-                                    float *kernelGradient);
+                                    float *kernelGradient, float *biasGradient);
 
 /// The gradient of `pk_maxpool_forward` for one sample: gives each output's gradient to the first
 /// input of its window (row-major order) equal to the output, per channel, and +0 to every other
