@@ -22,8 +22,6 @@
 #error "the direct convolution needs __builtin_elementwise_fma (clang 17 or later)"
 #endif
 
-typedef int32_t pk_i32x16 __attribute__((vector_size(64), aligned(4), may_alias));
-
 #define PK_DIRECT_TARGET
 #define PK_DIRECT_NAME(x) x##_baseline
 #define PK_DIRECT_TILE 4

@@ -28,32 +28,38 @@
 #define PK_SPARSE_TARGET
 #define PK_SPARSE_NAME(x) x##_baseline
 #define PK_SPARSE_MAX_VECTORS 4
+#define PK_SPARSE_MAX_SINGLE 3 /* 12 of the 16 xmm registers */
 #define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_MAX_SINGLE
 #undef PK_SPARSE_TRANSPOSE
 
 #if defined(__x86_64__)
 #define PK_SPARSE_TARGET __attribute__((target("avx2,fma")))
 #define PK_SPARSE_NAME(x) x##_avx2
 #define PK_SPARSE_MAX_VECTORS 3 /* 6 of the 16 ymm registers for t, 6 for s */
+#define PK_SPARSE_MAX_SINGLE 6 /* 12 of the 16 ymm registers */
 #define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_MAX_SINGLE
 #undef PK_SPARSE_TRANSPOSE
 
 #define PK_SPARSE_TARGET __attribute__((target("avx512f")))
 #define PK_SPARSE_NAME(x) x##_avx512
 #define PK_SPARSE_MAX_VECTORS 8 /* 16 of the 32 zmm registers for t and s */
+#define PK_SPARSE_MAX_SINGLE 12 /* 12 of the 32 zmm registers */
 #define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
+#undef PK_SPARSE_MAX_SINGLE
 #undef PK_SPARSE_TRANSPOSE
 #endif
 
@@ -150,6 +156,12 @@ void pk_gather_i32(ptrdiff_t count, const int32_t *index, const int32_t *source,
 
 void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t lds, float *dst,
                   ptrdiff_t ldd) {
+    /* A single column read with unit stride (a one-channel image to its plane), or a single row
+       written with unit stride: a copy. */
+    if ((cols == 1 && lds == 1) || (rows == 1 && ldd == 1)) {
+        if (rows > 0 && cols > 0) memcpy(dst, src, (size_t)(rows * cols) * sizeof(float));
+        return;
+    }
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {

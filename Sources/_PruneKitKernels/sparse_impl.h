@@ -1,7 +1,8 @@
 /*
  * The sparse-weight kernels, written once with 16-lane GNU C vectors and compiled by sparse.c for
  * each instruction set (PK_SPARSE_TARGET: a target attribute or nothing; PK_SPARSE_NAME(x): the
- * instance's function names; PK_SPARSE_MAX_VECTORS: 16-row vectors per pass). The lanes hold 16 consecutive rows (pixels or samples), as in
+ * instance's function names; PK_SPARSE_MAX_VECTORS: 16-row vectors per pass;
+ * PK_SPARSE_MAX_SINGLE: the same when the inner dimension is a single block: 3, 6 or 12). The lanes hold 16 consecutive rows (pixels or samples), as in
  * XNNPACK's SpMM; each lane performs the same IEEE operations whatever the instruction set (two
  * ymm halves, one zmm, four NEON registers), so every instance gives the same bits, at -O0 too.
  * See PruneKitKernels.h for the contracts. Included only by sparse.c.
@@ -27,31 +28,67 @@
         for (int u = 0; u < (VECTORS); u++) PK_F32X16(cj + r0 + 16 * u) = t[u];                   \
     } while (0)
 
+/* PK_SPMM_PASS for a product whose inner dimension is one block: the chains are the sums, so
+   no second set of accumulators is needed and a pass holds up to PK_SPARSE_MAX_SINGLE vectors. */
+#define PK_SPMM_SINGLE_PASS(VECTORS)                                                              \
+    do {                                                                                          \
+        pk_f32x16 s[16] = {{0}};                                                                  \
+        const int32_t end = starts[column + 1];                                                   \
+        for (int32_t e = starts[column]; e < end; e++) {                                          \
+            const float *p = as + (ptrdiff_t)offsets[e] * offsetScale + r0;                       \
+            const pk_f32x16 w = (pk_f32x16){0} + values[e];                                       \
+            for (int u = 0; u < (VECTORS); u++)                                                   \
+                s[u] = __builtin_elementwise_fma(PK_CF32X16(p + 16 * u), w, s[u]);                \
+        }                                                                                         \
+        for (int u = 0; u < (VECTORS); u++) PK_F32X16(cj + r0 + 16 * u) = s[u];                   \
+    } while (0)
+
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
     ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
     ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
     ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length) {
     const ptrdiff_t vectors = (length + 15) / 16;
+    /* Passes of at most as many vectors as the registers hold accumulators for, of near-equal widths. */
+    const ptrdiff_t most = blocks == 1 ? PK_SPARSE_MAX_SINGLE : PK_SPARSE_MAX_VECTORS;
+    const ptrdiff_t passes = (vectors + most - 1) / most;
     for (ptrdiff_t segment = 0; segment < segments; segment++) {
         const float *as = a + segment * aStride;
         for (ptrdiff_t column = 0; column < columns; column++) {
             float *cj = c + segment * cStride + column * ldc;
-            /* Passes of at most PK_SPARSE_MAX_VECTORS vectors (as many accumulators as the
-               registers hold), of near-equal widths. */
-            const ptrdiff_t passes = (vectors + PK_SPARSE_MAX_VECTORS - 1) / PK_SPARSE_MAX_VECTORS;
             ptrdiff_t v = 0;
             for (ptrdiff_t pass = 0; pass < passes; pass++) {
                 const ptrdiff_t width = (vectors - v + passes - pass - 1) / (passes - pass);
                 const ptrdiff_t r0 = 16 * v;
-                switch (width) {
-                case 8: PK_SPMM_PASS(8); break;
-                case 7: PK_SPMM_PASS(7); break;
-                case 6: PK_SPMM_PASS(6); break;
-                case 5: PK_SPMM_PASS(5); break;
-                case 4: PK_SPMM_PASS(4); break;
-                case 3: PK_SPMM_PASS(3); break;
-                case 2: PK_SPMM_PASS(2); break;
-                default: PK_SPMM_PASS(1); break;
+                if (blocks == 1) {
+                    switch (width) {
+#if PK_SPARSE_MAX_SINGLE >= 12
+                    case 12: PK_SPMM_SINGLE_PASS(12); break;
+                    case 11: PK_SPMM_SINGLE_PASS(11); break;
+                    case 10: PK_SPMM_SINGLE_PASS(10); break;
+                    case 9: PK_SPMM_SINGLE_PASS(9); break;
+                    case 8: PK_SPMM_SINGLE_PASS(8); break;
+                    case 7: PK_SPMM_SINGLE_PASS(7); break;
+#endif
+#if PK_SPARSE_MAX_SINGLE >= 6
+                    case 6: PK_SPMM_SINGLE_PASS(6); break;
+                    case 5: PK_SPMM_SINGLE_PASS(5); break;
+                    case 4: PK_SPMM_SINGLE_PASS(4); break;
+#endif
+                    case 3: PK_SPMM_SINGLE_PASS(3); break;
+                    case 2: PK_SPMM_SINGLE_PASS(2); break;
+                    default: PK_SPMM_SINGLE_PASS(1); break;
+                    }
+                } else {
+                    switch (width) {
+                    case 8: PK_SPMM_PASS(8); break;
+                    case 7: PK_SPMM_PASS(7); break;
+                    case 6: PK_SPMM_PASS(6); break;
+                    case 5: PK_SPMM_PASS(5); break;
+                    case 4: PK_SPMM_PASS(4); break;
+                    case 3: PK_SPMM_PASS(3); break;
+                    case 2: PK_SPMM_PASS(2); break;
+                    default: PK_SPMM_PASS(1); break;
+                    }
                 }
                 v += width;
             }
@@ -162,3 +199,4 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t
 #endif
 
 #undef PK_SPMM_PASS
+#undef PK_SPMM_SINGLE_PASS

@@ -20,6 +20,7 @@ typedef int32_t pk_i32x8 __attribute__((vector_size(32), aligned(4), may_alias))
 typedef uint32_t pk_u32x8 __attribute__((vector_size(32), aligned(4), may_alias));
 typedef float pk_f32x4 __attribute__((vector_size(16), aligned(4), may_alias));
 typedef float pk_f32x16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int32_t pk_i32x16 __attribute__((vector_size(64), aligned(4), may_alias));
 /* The float vector at p (any alignment), as an lvalue. */
 #define PK_F32X8(p) (*(pk_f32x8 *)(p))
 #define PK_CF32X8(p) (*(const pk_f32x8 *)(p))

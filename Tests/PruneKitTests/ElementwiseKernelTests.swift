@@ -2,8 +2,8 @@ import PruneKit
 import Testing
 import _PruneKitKernels
 
-/// The plain-C kernels of `_PruneKitKernels` (element-wise loops, dropout, Adam, max pooling,
-/// im2col/col2im) against straightforward Swift references, bit for bit, on sizes around the
+/// The plain-C kernels of `_PruneKitKernels` (element-wise loops, dropout, Adam, im2col/col2im;
+/// max pooling in PoolingKernelTests) against straightforward Swift references, bit for bit, on sizes around the
 /// eight-lane vector width and with special values (±0, ±∞, NaN, ties).
 struct ElementwiseKernelTests {
     static let sizes = [0, 1, 7, 8, 9, 15, 16, 17, 33, 1001]
@@ -102,62 +102,6 @@ struct ElementwiseKernelTests {
         #expect(bits(m) == bits(expectedM))
         #expect(bits(v) == bits(expectedV))
         #expect(bits(theta) == bits(expectedTheta))
-    }
-
-    /// Odd shapes (a dropped last row and column), channel counts around the vector width and the
-    /// 64-channel chunk of the backward pass, and quantised values so that windows have ties.
-    @Test(arguments: [(7, 5, 1, 2, 2), (6, 9, 9, 3, 2), (5, 5, 70, 2, 2), (4, 4, 8, 1, 1), (9, 7, 33, 2, 3)])
-    func maxPool(height: Int, width: Int, channels: Int, poolHeight: Int, poolWidth: Int) {
-        let (outputHeight, outputWidth) = (height / poolHeight, width / poolWidth)
-        let inputSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
-        let input = Self.values(inputSize, seed: 14, specials: false).map { ($0 * 3).rounded() }
-        let outputGradient = Self.values(outputSize, seed: 15, specials: false)
-        var expectedOutput = [Float](repeating: 0, count: outputSize)
-        var expectedGradient = [Float](repeating: 0, count: inputSize)
-        for y in 0 ..< outputHeight {
-            for x in 0 ..< outputWidth {
-                for c in 0 ..< channels {
-                    let window = (0 ..< poolHeight).flatMap { i in
-                        (0 ..< poolWidth).map { j in ((y * poolHeight + i) * width + x * poolWidth + j) * channels + c }
-                    }
-                    var maximum = input[window[0]]
-                    for index in window.dropFirst() where input[index] > maximum { maximum = input[index] }
-                    let o = (y * outputWidth + x) * channels + c
-                    expectedOutput[o] = maximum
-                    expectedGradient[window.first { input[$0] == maximum }!] = outputGradient[o]
-                }
-            }
-        }
-        var output = [Float](repeating: .nan, count: outputSize)
-        var gradient = [Float](repeating: .nan, count: inputSize)
-        pk_maxpool_forward(input, &output, width, channels, outputHeight, outputWidth, poolHeight, poolWidth)
-        pk_maxpool_backward(input, output, outputGradient, &gradient, inputSize, width, channels,
-                            outputHeight, outputWidth, poolHeight, poolWidth, 0)
-        #expect(bits(output) == bits(expectedOutput))
-        #expect(bits(gradient) == bits(expectedGradient))
-    }
-
-    /// The pooling gradient taken through the ReLU below it in one pass has the bits of the two
-    /// passes one after the other, on a ReLU's output (zeros, ties at zero and positive ties).
-    @Test(arguments: [(7, 5, 1, 2, 2), (6, 9, 9, 3, 2), (5, 5, 70, 2, 2), (4, 4, 8, 1, 1), (9, 7, 33, 2, 3)])
-    func maxPoolThroughReLU(height: Int, width: Int, channels: Int, poolHeight: Int, poolWidth: Int) {
-        let (outputHeight, outputWidth) = (height / poolHeight, width / poolWidth)
-        let inputSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
-        var input = Self.values(inputSize, seed: 18, specials: false).map { ($0 * 3).rounded() }
-        pk_relu(&input, inputSize)
-        #expect(input.contains(0) && input.contains { $0 > 0 })
-        let outputGradient = Self.values(outputSize, seed: 19, specials: false)
-        var output = [Float](repeating: .nan, count: outputSize)
-        pk_maxpool_forward(input, &output, width, channels, outputHeight, outputWidth, poolHeight, poolWidth)
-        var expected = [Float](repeating: .nan, count: inputSize)
-        pk_maxpool_backward(input, output, outputGradient, &expected, inputSize, width, channels,
-                            outputHeight, outputWidth, poolHeight, poolWidth, 0)
-        pk_relu_gradient(&expected, input, inputSize)
-        var fused = [Float](repeating: .nan, count: inputSize)
-        pk_maxpool_backward(input, output, outputGradient, &fused, inputSize, width, channels,
-                            outputHeight, outputWidth, poolHeight, poolWidth, 1)
-        #expect(bits(fused) == bits(expected))
-        #expect(fused.contains { $0 != 0 })
     }
 
     /// Spans (kernel width × channels) below and above the copy loop's switch to memcpy.

@@ -216,12 +216,20 @@ extension Conv2D {
                                     outputHeight, outputWidth, window.height, window.width)
         }
 
-        /// One sample's channel-major products (channel `f` at `planes + f·planeStride`, rows
-        /// `rowStride` apart) → bias, activation and pooling (``pk_bias_maxpool_planes``).
-        func finish(planes: UnsafePointer<Float>, planeStride: Int, rowStride: Int, bias: UnsafePointer<Float>,
-                    activation: Activation, into output: UnsafeMutablePointer<Float>) {
-            pk_bias_maxpool_planes(planes, planeStride, rowStride, bias, activation == .relu ? 1 : 0, output, filters,
-                                   outputHeight, outputWidth, window.height, window.width)
+        /// Wide positions (rows `rowStride` apart) that cover every product the windows read:
+        /// the rows and columns past the last whole window are left out.
+        func wideLength(rowStride: Int) -> Int {
+            (outputHeight * window.height - 1) * rowStride + outputWidth * window.width
+        }
+
+        /// One filter's products, a plane with rows `rowStride` apart of which `readable` floats
+        /// may be read → bias, activation and pooling into its pooled plane at `output`, +0 in
+        /// the padding up to `outputPlaneStride` (``pk_bias_maxpool_planes`` on one channel, which
+        /// may store up to 15 floats past the plane).
+        func finishPlane(_ plane: UnsafePointer<Float>, readable: Int, rowStride: Int, bias: UnsafePointer<Float>,
+                         activation: Activation, into output: UnsafeMutablePointer<Float>, outputPlaneStride: Int) {
+            pk_bias_maxpool_planes(plane, readable, rowStride, bias, activation == .relu ? 1 : 0, output,
+                                   outputPlaneStride, 1, outputHeight, outputWidth, window.height, window.width)
         }
     }
 }

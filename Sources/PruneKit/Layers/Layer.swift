@@ -67,6 +67,12 @@ public struct ForwardPass {
     /// How the layer computes its products (``KernelPolicy``): dense GEMM, a direct convolution,
     /// or sparse products on its kernel compressed to the kept positions.
     var kernel: LayerKernel = .gemm
+    /// The input as a sparse convolution's wide planes, handed over by the convolution before
+    /// (``Sequential/planesHandoffs(kernels:shapes:)``); `input` is then not written.
+    var inputPlanes: WidePlanes?
+    /// Where a sparse convolution fused with its pooling writes its output, as the next
+    /// convolution's wide planes, instead of `output`.
+    var outputPlanes: WidePlanes?
 
     /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,

@@ -21,9 +21,13 @@ final class Workspace {
     let parameterGradients: [[UnsafeMutableBufferPointer<Float>]]
     /// How the layers compute their products.
     let kernelPolicy: KernelPolicy
-    /// How each layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``),
+    /// How each layer computes its products (``Sequential/layerKernels(_:inference:)``),
     /// refreshed when the masks change.
     var layerKernels: [LayerKernel]
+    /// Outside training, the convolutions that hand their output to the next as wide planes
+    /// (``PlanesHandoff``), each with its planes (the producer writes every value the consumer
+    /// reads, padding included).
+    let handoffs: [(handoff: PlanesHandoff, planes: UnsafeMutableBufferPointer<Float>)]
 
     init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
         shapes = try model.activationShapes()
@@ -47,10 +51,21 @@ final class Workspace {
         logits = buffer(capacity * classes)
         targets = buffer(capacity * classes)
         parameterGradients = training ? model.layers.map { $0.parameters.map { buffer($0.count) } } : []
+        handoffs = training ? [] : model.planesHandoffs(kernels: layerKernels, shapes: shapes).map {
+            ($0, buffer(capacity * $0.layout.sampleStride, zeroed: false))
+        }
+    }
+
+    /// The wide planes that layer `index` writes (`producer`) or reads (consumer), if any.
+    func widePlanes(_ index: Int, producer: Bool) -> WidePlanes? {
+        guard let (handoff, planes) = handoffs.first(where: { (producer ? $0.handoff.producer : $0.handoff.consumer) == index })
+        else { return nil }
+        return WidePlanes(base: planes.baseAddress!, sampleStride: handoff.layout.sampleStride,
+                          channelStride: handoff.layout.channelStride)
     }
 
     deinit {
-        for memory in activations + gradients + parameterGradients.flatMap({ $0 }) + [logits, targets] {
+        for memory in activations + gradients + parameterGradients.flatMap({ $0 }) + handoffs.map(\.planes) + [logits, targets] {
             memory.deallocate()
         }
     }
@@ -115,6 +130,8 @@ extension Sequential {
                     ? UnsafeMutableBufferPointer(rebasing: workspace.logits[0 ..< batchSize * workspace.shapes[outputIndex].reduce(1, *)])
                     : nil)
             pass.kernel = workspace.layerKernels[index]
+            pass.inputPlanes = workspace.widePlanes(index, producer: false)
+            pass.outputPlanes = pooling == nil ? nil : workspace.widePlanes(index, producer: true)
             if let pooling, let conv = layer as? Conv2D {
                 conv.forward(pass, pooling: pooling)
             } else {
@@ -127,7 +144,7 @@ extension Sequential {
 
     /// The window of the MaxPool2D that layer `index` can run fused with: a Conv2D with an
     /// element-wise activation, followed by a MaxPool2D that is not the last layer.
-    private func fusedPooling(at index: Int) -> (height: Int, width: Int)? {
+    func fusedPooling(at index: Int) -> (height: Int, width: Int)? {
         guard index + 2 < layers.count, let conv = layers[index] as? Conv2D, conv.activation != .softmax,
               let pool = layers[index + 1] as? MaxPool2D else { return nil }
         return pool.poolSize

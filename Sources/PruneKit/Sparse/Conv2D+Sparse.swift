@@ -10,11 +10,15 @@ import _PruneKitKernels
 /// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
 /// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
 extension Conv2D: SparseComputable {
-    /// Sparse at a kept fraction of at most 20% with at least 64 inputs per output. Below 64 (the
-    /// article's first convolution has 9), the layout changes around the sparse products cost more
-    /// than the products save, and a direct convolution (``pk_conv_direct``) replaces im2col + GEMM.
-    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
-        inputsPerOutput < 64 ? .direct : density <= 0.2 ? .sparse : .gemm
+    /// Sparse at a kept fraction of at most 20%, else im2col + GEMM. With fewer than 64 inputs
+    /// per output (the article's first convolution has 9), a direct convolution (``pk_conv_direct``)
+    /// replaces im2col + GEMM, and in training it stays direct at any sparsity: its backward pass,
+    /// fused with the pooling after it, recomputes the products in cache, which the direct kernel
+    /// does cheaply. At inference it runs sparse past the crossover, its pooled output handed to
+    /// the next sparse convolution as wide planes (``PlanesHandoff``).
+    func automaticKernel(density: Double, inputsPerOutput: Int, inference: Bool) -> AutomaticKernel {
+        if inputsPerOutput < 64 { return inference && density <= 0.2 ? .sparse : .direct }
+        return density <= 0.2 ? .sparse : .gemm
     }
 
     /// Memory layout of the wide, channel-major form of a batch.
@@ -36,9 +40,13 @@ extension Conv2D: SparseComputable {
             }
         }
 
+        /// Floats per sample: its input planes, and room for the vector that
+        /// ``pk_bias_maxpool_planes`` may store past the last one when it writes them
+        /// (``WidePlanes``).
+        var sampleStride: Int { geometry.channels * channelStride + 16 }
+
         /// Samples `samples` of `input` as zero-padded channel-major planes (freed by the caller).
         func planes(_ input: UnsafePointer<Float>, samples: Range<Int>) -> UnsafeMutablePointer<Float> {
-            let sampleStride = geometry.channels * channelStride
             let planes = zeroedBuffer(samples.count * sampleStride)
             let pixels = geometry.inputHeight * geometry.inputWidth
             for (slot, sample) in samples.enumerated() {
@@ -67,27 +75,29 @@ extension Conv2D: SparseComputable {
                         sparse.columnStarts.withUnsafeBufferPointer { starts in
                             Parallel.forEach(chunks.count) { index in
                                 let samples = chunks[index]
-                                let planes = layout.planes(pass.input.baseAddress!, samples: samples)
+                                // The input as wide planes: handed over by the layer before, or laid out here.
+                                let planes = pass.inputPlanes == nil ? layout.planes(pass.input.baseAddress!, samples: samples) : nil
+                                defer { planes?.deallocate() }
+                                let input = planes ?? pass.inputPlanes!.base + samples.lowerBound * layout.sampleStride
+                                let output = pass.output.baseAddress! + samples.lowerBound * outputSize
+                                if let pooled {
+                                    return forwardPooled(pooled, layout: layout, blocks: sparse.rowBlocks, starts: starts.baseAddress!,
+                                                         offsets: offsets.baseAddress, values: values.baseAddress, bias: bias.baseAddress!,
+                                                         input: input, samples: samples, planes: pass.outputPlanes, output: output)
+                                    return
+                                }
                                 // One sample's wide output at a time, so that it stays in cache until it
                                 // is laid out channels-last (pk_spmm writes all of it).
                                 let wide = UnsafeMutablePointer<Float>.allocate(capacity: filters * layout.planeStride)
-                                defer { planes.deallocate(); wide.deallocate() }
-                                let output = pass.output.baseAddress! + samples.lowerBound * outputSize
+                                defer { wide.deallocate() }
                                 for slot in 0 ..< samples.count {
                                     pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, 1, values.baseAddress,
-                                            planes + slot * geometry.channels * layout.channelStride, 0, wide, layout.planeStride,
-                                            0, 1, layout.length)
-                                    if let pooled {
-                                        pooled.finish(planes: wide, planeStride: layout.planeStride, rowStride: geometry.inputWidth,
-                                                      bias: bias.baseAddress!, activation: activation, into: output + slot * outputSize)
-                                        continue
-                                    }
+                                            input + slot * layout.sampleStride, 0, wide, layout.planeStride, 0, 1, layout.length)
                                     for y in 0 ..< geometry.outputHeight {
                                         pk_transpose(filters, geometry.outputWidth, wide + y * geometry.inputWidth, layout.planeStride,
                                                      output + slot * outputSize + y * geometry.outputWidth * filters, filters)
                                     }
                                 }
-                                if pooled != nil { return }
                                 finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
                                                    bias: bias.baseAddress!, activation: activation,
                                                    offset: samples.lowerBound * outputSize, pass: pass)
@@ -96,6 +106,35 @@ extension Conv2D: SparseComputable {
                     }
                 }
             }
+        }
+    }
+
+    /// The samples `samples` of a forward pass fused with `pooled`, one filter at a time (its wide
+    /// products, then their pooling, while they are in L1): into `planes` (the next convolution's
+    /// input, ``WidePlanes``) when given, else channels-last into `output`.
+    private func forwardPooled(_ pooled: Pooling, layout: WideLayout, blocks: Int, starts: UnsafePointer<Int32>,
+                               offsets: UnsafePointer<Int32>?, values: UnsafePointer<Float>?, bias: UnsafePointer<Float>,
+                               input: UnsafePointer<Float>, samples: Range<Int>, planes: WidePlanes?,
+                               output: UnsafeMutablePointer<Float>) {
+        let geometry = layout.geometry
+        let pixels = pooled.outputHeight * pooled.outputWidth
+        let length = pooled.wideLength(rowStride: geometry.inputWidth)
+        // Pooling reads whole vectors past the positions it uses, which pk_spmm does not write: zeroed once.
+        let readable = layout.planeStride + 32
+        let wide = zeroedBuffer(readable)
+        // Without a consumer, the pooled planes go through a scratch and a transpose to channels-last.
+        let scratch = planes == nil ? UnsafeMutablePointer<Float>.allocate(capacity: filters * pixels + 16) : nil
+        defer { wide.deallocate(); scratch?.deallocate() }
+        for (slot, sample) in samples.enumerated() {
+            let destination = planes.map { $0.base + sample * $0.sampleStride } ?? scratch!
+            let planeStride = planes?.channelStride ?? pixels
+            for filter in 0 ..< filters {
+                pk_spmm(1, blocks, starts + filter * blocks, offsets, 1, values, input + slot * layout.sampleStride, 0,
+                        wide, layout.planeStride, 0, 1, length)
+                pooled.finishPlane(wide, readable: readable, rowStride: geometry.inputWidth, bias: bias + filter,
+                                   activation: activation, into: destination + filter * planeStride, outputPlaneStride: planeStride)
+            }
+            if let scratch { pk_transpose(filters, pixels, scratch, pixels, output + slot * pooled.outputSize, filters) }
         }
     }
 
@@ -142,7 +181,7 @@ extension Conv2D: SparseComputable {
                                         }
                                         pk_fill(partialKernel, kernelCount, 0)
                                         pk_sddmm(sparse.count, rowOffsets.baseAddress, 1, filterOffsets.baseAddress, layout.planeStride, planes,
-                                                 geometry.channels * layout.channelStride, wide, filterStride, samples.count,
+                                                 layout.sampleStride, wide, filterStride, samples.count,
                                                  layout.length, positions.baseAddress, partialKernel)
                                         guard let inputGradient = pass.inputGradient else { return }
                                         let patches = zeroedBuffer(geometry.patchSize * layout.planeStride)

@@ -111,14 +111,18 @@ void pk_bias_maxpool_forward(const float *input, const float *bias, int relu, fl
                              ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
                              ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth);
 
-/// As `pk_bias_maxpool_forward` for products laid out channel-major: channel c's value at
-/// position (y, x) is `planes[c·planeStride + y·rowStride + x]`. The output is channels-last
-/// `[outputHeight, outputWidth, channels]`. Reads stay within each plane's `planeStride` floats
-/// (eight window starts at a time where they fit, one at a time elsewhere).
+/// As `pk_bias_maxpool_forward` for products laid out channel-major, into pooled planes:
+/// channel c's product at position (y, x) is `planes[c·planeStride + y·rowStride + x]`, and its
+/// pooled output at (y, x) goes to `output[c·outputPlaneStride + y·outputWidth + x]`. Reads stay
+/// within the `channels · planeStride` floats of `planes`. The padding after each output plane
+/// (`outputPlaneStride − outputHeight · outputWidth` floats) is set to +0. Whole vectors of
+/// outputs are stored, rows and channels in ascending order, so what spills past a row or into
+/// the next plane is written again afterwards; up to 15 floats past the last plane's last output
+/// may be overwritten too.
 void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_t rowStride,
-                            const float *bias, int relu, float *output, ptrdiff_t channels,
-                            ptrdiff_t outputHeight, ptrdiff_t outputWidth, ptrdiff_t poolHeight,
-                            ptrdiff_t poolWidth);
+                            const float *bias, int relu, float *output, ptrdiff_t outputPlaneStride,
+                            ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
+                            ptrdiff_t poolHeight, ptrdiff_t poolWidth);
 
 /// A valid, stride-1 convolution of `samples` consecutive channels-last `[inputHeight,
 /// inputWidth, channels]` samples computed directly (no patch matrix), for layers with few inputs
