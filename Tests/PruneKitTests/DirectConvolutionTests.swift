@@ -3,8 +3,9 @@ import _PruneKitKernels
 @testable import PruneKit
 
 /// The direct convolution (pk_conv_direct, ``LayerKernel/direct``) against im2col + GEMM, bit for
-/// bit: on its own (products, then bias and activation), fused with a MaxPool2D, and in the
-/// backward pass (pk_conv_direct_kernel_gradient when the filters fill vectors), on every
+/// bit: on its own (products, then bias and activation), fused with a MaxPool2D, in the
+/// backward pass (pk_conv_direct_kernel_gradient when the filters fill vectors), and in whole
+/// training runs where it is fused with its pooling, on every
 /// fused multiply-add GEMM path, one test each (those this CPU lacks are reported as skipped).
 /// Shapes: one and several channels, square and oblong windows, filter counts around the 16-lane
 /// vectors and past four of them, a patch over two 320-element K blocks, batches of 1 and 3;
@@ -33,6 +34,68 @@ import _PruneKitKernels
     private func check(on path: String) throws {
         #expect(pk_sgemm_select(path) == 0)
         defer { _ = pk_sgemm_select(nil) }
+        try layerMatchesGEMM(path)
+        try trainingFusedWithPoolingMatchesLayerByLayer(path)
+    }
+
+    /// Training on `.automatic` runs each convolution with few inputs per output direct and fused
+    /// with its MaxPool2D (its backward pass recomputing the products); on `.dense`, im2col + GEMM
+    /// and every layer on its own. Both give the same bits: every weight and loss. The models
+    /// cover a ReLU and a linear convolution, a 3 × 2 window with rows and columns left over,
+    /// filters that do not fill vectors (the kernel gradient then on GEMM), a fused convolution
+    /// with an input gradient (the second), and a last batch that is smaller.
+    private func trainingFusedWithPoolingMatchesLayerByLayer(_ path: String) throws {
+        let models: [([Int], () throws -> Sequential)] = [
+            ([14, 14, 1], { try Sequential(inputShape: [14, 14, 1], seed: 4) {
+                Conv2D(filters: 32, kernelSize: 3, activation: .relu)
+                MaxPool2D(poolSize: 2)
+                Dropout(0.25)
+                Conv2D(filters: 16, kernelSize: 3, activation: .relu)
+                MaxPool2D(poolSize: 2)
+                Flatten()
+                Dense(10, activation: .softmax)
+            } }),
+            ([11, 9, 2], { try Sequential(inputShape: [11, 9, 2], seed: 5) {
+                Conv2D(filters: 17, kernelSize: (3, 2), activation: .linear)
+                MaxPool2D(poolSize: (3, 2))
+                Flatten()
+                Dense(10, activation: .softmax)
+            } }),
+            ([12, 12, 1], { try Sequential(inputShape: [12, 12, 1], seed: 6) {
+                Conv2D(filters: 4, kernelSize: 2, activation: .relu)
+                MaxPool2D(poolSize: 2)
+                Conv2D(filters: 16, kernelSize: 2, activation: .relu)
+                MaxPool2D(poolSize: 2)
+                Flatten()
+                Dense(10, activation: .softmax)
+            } }),
+        ]
+        for (index, (shape, makeModel)) in models.enumerated() {
+            var generator = SplitMix64(seed: 40 + UInt64(index))
+            let pixels = (0 ..< 23 * shape.reduce(1, *)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let labels = (0 ..< 23).map { _ in UInt8(generator.next() % 10) }
+            let data = try Dataset(pixels: pixels, labels: labels, imageShape: shape)
+            var trained: [[UInt32]] = [], losses: [[Double]] = []
+            for policy in [KernelPolicy.dense, .automatic] {
+                var model = try makeModel()
+                model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+                if policy == .automatic {
+                    let fused = try model.layerKernels(.automatic).indices.filter { index in
+                        model.fusedPooling(at: index, training: true, kernels: model.layerKernels(.automatic)) != nil
+                    }
+                    #expect(!fused.isEmpty, "\(path) model \(index): a convolution runs fused in training")
+                }
+                let history = try model.fit(data, batchSize: 5, epochs: 2, verbose: false, kernels: policy)
+                trained.append(model.layers.flatMap(\.parameters).flatMap(\.scalars).map(\.bitPattern))
+                losses.append(history.epochs.map(\.loss))
+            }
+            let differing = zip(trained[0], trained[1]).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(path) model \(index): \(differing) of \(trained[0].count) weights differ")
+            #expect(losses[0] == losses[1], "\(path) model \(index): losses")
+        }
+    }
+
+    private func layerMatchesGEMM(_ path: String) throws {
         var generator = SplitMix64(seed: 31)
         for (shape, window, filters) in Self.shapes {
             for density in [1, 0.125, 0] {

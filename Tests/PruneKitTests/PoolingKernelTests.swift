@@ -36,8 +36,9 @@ import _PruneKitKernels
         }
     }
 
-    /// Forward and backward against the reference: the first window value, then `v > m ? v : m`
-    /// in row-major order; the gradient to the first input equal to the maximum, +0 elsewhere.
+    /// Forward and backward (also in place) against the reference: the first window value, then
+    /// `v > m ? v : m` in row-major order; the gradient to the first input equal to the maximum,
+    /// +0 elsewhere.
     private func maxPool(_ shape: (Int, Int, Int, Int, Int), _ label: String) {
         let (height, width, channels, poolHeight, poolWidth) = shape
         let (outputHeight, outputWidth) = (height / poolHeight, width / poolWidth)
@@ -67,6 +68,13 @@ import _PruneKitKernels
                             outputHeight, outputWidth, poolHeight, poolWidth, 0)
         #expect(bits(output) == bits(expectedOutput), "forward \(label)")
         #expect(bits(gradient) == bits(expectedGradient), "backward \(label)")
+        // In place: the gradient overwrites the input it is computed from.
+        var inPlace = input
+        inPlace.withUnsafeMutableBufferPointer { values in
+            pk_maxpool_backward(values.baseAddress!, output, outputGradient, values.baseAddress!, inputSize, width, channels,
+                                outputHeight, outputWidth, poolHeight, poolWidth, 0)
+        }
+        #expect(bits(inPlace) == bits(expectedGradient), "backward in place \(label)")
     }
 
     /// The gradient taken through the ReLU below in one pass has the bits of the two passes one

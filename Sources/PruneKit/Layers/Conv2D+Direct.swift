@@ -7,31 +7,63 @@ extension Conv2D {
     /// ``forward(_:pooling:)``; else the products go through ``finishLinearOutput``.
     func forwardDirect(_ pass: ForwardPass, pooling pooled: Pooling?) {
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
-        let ldw = roundUpToVector(filters)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
-        let bandRows = pooled?.window.height ?? 1
-        let weights = paddedRows(parameters[0].scalars, rows: geometry.patchSize, columns: filters, stride: ldw)
-        let paddedBias = paddedRows(parameters[1].scalars, rows: 1, columns: filters, stride: ldw)
-        weights.withUnsafeBufferPointer { weights in
-            paddedBias.withUnsafeBufferPointer { paddedBias in
-                parameters[1].scalars.withUnsafeBufferPointer { bias in
-                    Parallel.forEach(chunks.count) { index in
-                        let samples = chunks[index]
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: bandRows * geometry.outputWidth * ldw)
-                        defer { scratch.deallocate() }
-                        let output = pass.output.baseAddress! + samples.lowerBound * outputSize
-                        pk_conv_direct(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples.count,
-                                       geometry.inputHeight, geometry.inputWidth, geometry.channels, geometry.kernelHeight,
-                                       geometry.kernelWidth, weights.baseAddress!, filters,
-                                       pooled == nil ? nil : paddedBias.baseAddress!, activation == .relu ? 1 : 0,
-                                       pooled?.window.height ?? 1, pooled?.window.width ?? 1, scratch, output)
-                        if pooled == nil {
-                            finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
-                                               bias: bias.baseAddress!, activation: activation,
-                                               offset: samples.lowerBound * outputSize, pass: pass)
-                        }
-                    }
+        let weights = DirectWeights(self, geometry: geometry)
+        parameters[1].scalars.withUnsafeBufferPointer { bias in
+            Parallel.forEach(chunks.count) { index in
+                let samples = chunks[index]
+                let output = pass.output.baseAddress! + samples.lowerBound * outputSize
+                let input = pass.input.baseAddress! + samples.lowerBound * geometry.inputSize
+                guard let pooled else {
+                    weights.products(input, samples: samples.count, into: output)
+                    return finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
+                                              bias: bias.baseAddress!, activation: activation,
+                                              offset: samples.lowerBound * outputSize, pass: pass)
+                }
+                weights.pooled(input, samples: samples.count, pooling: pooled, relu: activation == .relu, into: output)
+            }
+        }
+    }
+
+    /// A convolution's kernel and bias laid out for ``pk_conv_direct``: rows of the filters
+    /// rounded up to a 16-lane vector, zero in the padding.
+    struct DirectWeights {
+        let geometry: Geometry
+        let filters: Int
+        private let weights: [Float]
+        private let bias: [Float]
+
+        init(_ layer: Conv2D, geometry: Geometry) {
+            self.geometry = geometry
+            filters = layer.filters
+            let ldw = roundUpToVector(filters)
+            weights = paddedRows(layer.parameters[0].scalars, rows: geometry.patchSize, columns: filters, stride: ldw)
+            bias = paddedRows(layer.parameters[1].scalars, rows: 1, columns: filters, stride: ldw)
+        }
+
+        /// The products (no bias) of `samples` consecutive samples at `input`, `[outputHeight,
+        /// outputWidth, filters]` each, with im2col + GEMM's bits.
+        func products(_ input: UnsafePointer<Float>, samples: Int, into output: UnsafeMutablePointer<Float>) {
+            run(input, samples: samples, bias: false, relu: false, window: (1, 1), into: output)
+        }
+
+        /// The products with bias, the ReLU when `relu`, and `pooled`'s max pooling, pooled-shape
+        /// samples into `output`, with the bits of those steps one after the other.
+        func pooled(_ input: UnsafePointer<Float>, samples: Int, pooling pooled: Pooling, relu: Bool,
+                    into output: UnsafeMutablePointer<Float>) {
+            run(input, samples: samples, bias: true, relu: relu, window: pooled.window, into: output)
+        }
+
+        private func run(_ input: UnsafePointer<Float>, samples: Int, bias withBias: Bool, relu: Bool,
+                         window: (height: Int, width: Int), into output: UnsafeMutablePointer<Float>) {
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: window.height * geometry.outputWidth * roundUpToVector(filters))
+            defer { scratch.deallocate() }
+            weights.withUnsafeBufferPointer { weights in
+                bias.withUnsafeBufferPointer { bias in
+                    pk_conv_direct(input, samples, geometry.inputHeight, geometry.inputWidth, geometry.channels,
+                                   geometry.kernelHeight, geometry.kernelWidth, weights.baseAddress!, filters,
+                                   withBias ? bias.baseAddress! : nil, relu ? 1 : 0, window.height, window.width, scratch, output)
                 }
             }
         }

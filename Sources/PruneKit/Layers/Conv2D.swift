@@ -100,13 +100,26 @@ public struct Conv2D: Layer {
         }
     }
 
-    public func backward(_ pass: BackwardPass) {
+    public func backward(_ pass: BackwardPass) { backward(pass, pooling: nil) }
+
+    /// The backward pass; with a `pooling` window, of this convolution fused in training with the
+    /// ``MaxPool2D`` after it (``Sequential/fusedPooling(at:training:kernels:)``): `pass.output`
+    /// and `pass.outputGradient` are then the pooled layer's, and each chunk recomputes its
+    /// products (a direct convolution's are cheap), takes the pooled gradient back through the
+    /// pooling and the activation in cache (``pk_maxpool_backward``), and goes on as below. The
+    /// products, and so every gradient, have the bits of the two layers run one after the other,
+    /// while the convolution's full-size output never goes through memory.
+    func backward(_ pass: BackwardPass, pooling window: (height: Int, width: Int)?) {
         if let sparse = pass.kernel.sparse { return backwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
+        let pooled = window.map { Pooling(window: $0, geometry: geometry, filters: filters) }
         let kernelCount = geometry.patchSize * filters
+        let outputSize = geometry.outputPixels * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         // A direct convolution's kernel gradient skips the patch matrix too (same bits).
         let direct = pass.kernel.isDirect && filters % 16 == 0
+        precondition(pooled == nil || pass.kernel.isDirect, "Conv2D: fused pooling in training needs a direct convolution")
+        let recompute = pooled.map { _ in DirectWeights(self, geometry: geometry) }
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
         // Every element is written by its chunk (sumRows, then a non-accumulating product) before
         // it is read, so the array need not be zeroed first.
@@ -119,10 +132,14 @@ public struct Conv2D: Layer {
                 Parallel.forEach(chunks.count) { index in
                     let samples = chunks[index]
                     let rows = samples.count * geometry.outputPixels
-                    let gradient = pass.outputGradient.baseAddress! + samples.lowerBound * geometry.outputPixels * filters
-                    let output = pass.output.baseAddress! + samples.lowerBound * geometry.outputPixels * filters
-                    if !pass.gradientIsPreActivation {
-                        activation.backpropagate(gradient, output: output, rows: rows, width: filters)
+                    let unpooled = pooled.map {
+                        recomputedGradient(pass, pooling: $0, weights: recompute!, samples: samples, geometry: geometry)
+                    }
+                    defer { unpooled?.deallocate() }
+                    let gradient = unpooled ?? pass.outputGradient.baseAddress! + samples.lowerBound * outputSize
+                    if pooled == nil, !pass.gradientIsPreActivation {
+                        activation.backpropagate(gradient, output: pass.output.baseAddress! + samples.lowerBound * outputSize,
+                                                 rows: rows, width: filters)
                     }
                     let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
@@ -149,6 +166,31 @@ public struct Conv2D: Layer {
                             into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
             }
         }
+    }
+
+    /// The gradient at the convolution's pre-activation outputs for `samples` (freed by the
+    /// caller), from the pooled layer's output and gradient in `pass`: the products recomputed
+    /// as the forward pass computed them (``forwardDirect(_:pooling:)`` without pooling: the
+    /// direct products, bias, activation), then ``pk_maxpool_backward`` through the activation
+    /// (a ReLU's rule; a linear one passes the gradient on), in place.
+    private func recomputedGradient(_ pass: BackwardPass, pooling pooled: Pooling, weights: DirectWeights,
+                                    samples: Range<Int>, geometry: Geometry) -> UnsafeMutablePointer<Float> {
+        let outputSize = geometry.outputPixels * filters
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * outputSize)
+        weights.products(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples: samples.count,
+                         into: values)
+        parameters[1].scalars.withUnsafeBufferPointer { bias in
+            Elementwise.addBias(bias.baseAddress!, to: values, rows: samples.count * geometry.outputPixels, width: filters)
+        }
+        activation.apply(values, rows: samples.count * geometry.outputPixels, width: filters)
+        for (slot, sample) in samples.enumerated() {
+            let sampleValues = values + slot * outputSize
+            pk_maxpool_backward(sampleValues, pass.output.baseAddress! + sample * pooled.outputSize,
+                                pass.outputGradient.baseAddress! + sample * pooled.outputSize, sampleValues, outputSize,
+                                geometry.outputWidth, filters, pooled.outputHeight, pooled.outputWidth,
+                                pooled.window.height, pooled.window.width, activation == .relu ? 1 : 0)
+        }
+        return values
     }
 }
 

@@ -104,10 +104,11 @@ extension Sequential {
         SplitMix64.mix(SplitMix64.mix(seed &+ UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15) &+ UInt64(layer))
     }
 
-    /// Runs the batch in the workspace's input buffer through every layer. Outside training, a
-    /// Conv2D followed by a MaxPool2D runs as one fused pass (``Conv2D/forward(_:pooling:)``), and
-    /// a layer that then copies its input (``IdentityOutsideTraining``) is skipped, the next one
-    /// reading its input: the same outputs, and the skipped layers' output buffers left unwritten.
+    /// Runs the batch in the workspace's input buffer through every layer. A Conv2D followed by a
+    /// MaxPool2D runs as one fused pass (``Conv2D/forward(_:pooling:)``) outside training, and in
+    /// training when ``fusedPooling(at:training:kernels:)`` says so; outside training a layer that
+    /// then copies its input (``IdentityOutsideTraining``) is skipped, the next one reading its
+    /// input: the same outputs, and the skipped layers' output buffers left unwritten.
     func forward(_ workspace: Workspace, batchSize: Int, training: Bool, seed: UInt64 = 0, step: Int = 0) {
         let fuse = fusesSoftmax
         var index = 0
@@ -118,7 +119,7 @@ extension Sequential {
                 index += 1
                 continue
             }
-            let pooling = training ? nil : fusedPooling(at: index)
+            let pooling = fusedPooling(at: index, training: training, kernels: workspace.layerKernels)
             let outputIndex = pooling == nil ? index + 1 : index + 2
             let isLast = outputIndex == layers.count
             var pass = ForwardPass(
@@ -142,11 +143,14 @@ extension Sequential {
         }
     }
 
-    /// The window of the MaxPool2D that layer `index` can run fused with: a Conv2D with an
-    /// element-wise activation, followed by a MaxPool2D that is not the last layer.
-    func fusedPooling(at index: Int) -> (height: Int, width: Int)? {
+    /// The window of the MaxPool2D that layer `index` runs fused with: a Conv2D with an
+    /// element-wise activation, followed by a MaxPool2D that is not the last layer — outside
+    /// training always, in training when the convolution runs direct on `kernels` (its backward
+    /// pass then recomputes its cheap products in cache, ``Conv2D/backward(_:pooling:)``, instead
+    /// of keeping its full-size output).
+    func fusedPooling(at index: Int, training: Bool, kernels: [LayerKernel]) -> (height: Int, width: Int)? {
         guard index + 2 < layers.count, let conv = layers[index] as? Conv2D, conv.activation != .softmax,
-              let pool = layers[index + 1] as? MaxPool2D else { return nil }
+              let pool = layers[index + 1] as? MaxPool2D, !training || kernels[index].isDirect else { return nil }
         return pool.poolSize
     }
 
@@ -167,25 +171,34 @@ extension Sequential {
 
     /// Back-propagates the loss gradient through every layer into the parameter gradients.
     ///
-    /// A MaxPool2D right after a ReLU convolution takes the gradient through the ReLU as well
+    /// A convolution that ran fused with its MaxPool2D (``fusedPooling(at:training:kernels:)``)
+    /// takes the pooled layer's gradient through the pooling itself. Otherwise a MaxPool2D right
+    /// after a ReLU convolution takes the gradient through the ReLU as well
     /// (``MaxPool2D/backward(_:throughReLU:)``), so the convolution gets it pre-activation.
     func backward(_ workspace: Workspace, batchSize: Int, seed: UInt64, step: Int) {
         let fuse = fusesSoftmax
         func poolsReLU(_ index: Int) -> Bool {
             index > 0 && layers[index] is MaxPool2D && (layers[index - 1] as? Conv2D)?.activation == .relu
         }
+        let kernels = workspace.layerKernels
         for index in layers.indices.reversed() {
+            if index > 0, fusedPooling(at: index - 1, training: true, kernels: kernels) != nil { continue }
+            let pooling = fusedPooling(at: index, training: true, kernels: kernels)
+            let outputIndex = pooling == nil ? index + 1 : index + 2
             var pass = BackwardPass(
-                batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[index + 1],
+                batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[outputIndex],
                 input: UnsafeBufferPointer(workspace.activation(index, batchSize: batchSize)),
-                output: UnsafeBufferPointer(workspace.activation(index + 1, batchSize: batchSize)),
-                outputGradient: workspace.gradient(index + 1, batchSize: batchSize),
+                output: UnsafeBufferPointer(workspace.activation(outputIndex, batchSize: batchSize)),
+                outputGradient: workspace.gradient(outputIndex, batchSize: batchSize),
                 inputGradient: index == 0 ? nil : workspace.gradient(index, batchSize: batchSize),
                 parameterGradients: workspace.parameterGradients[index],
                 randomKey: Self.randomKey(seed: seed, step: step, layer: index),
-                gradientIsPreActivation: (fuse && index == layers.count - 1) || (index + 1 < layers.count && poolsReLU(index + 1)))
-            pass.kernel = workspace.layerKernels[index]
-            if poolsReLU(index), let pool = layers[index] as? MaxPool2D {
+                gradientIsPreActivation: pooling == nil
+                    && ((fuse && index == layers.count - 1) || (index + 1 < layers.count && poolsReLU(index + 1))))
+            pass.kernel = kernels[index]
+            if let pooling, let conv = layers[index] as? Conv2D {
+                conv.backward(pass, pooling: pooling)
+            } else if poolsReLU(index), let pool = layers[index] as? MaxPool2D {
                 pool.backward(pass, throughReLU: true)
             } else {
                 layers[index].backward(pass)

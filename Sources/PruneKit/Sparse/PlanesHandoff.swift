@@ -24,7 +24,7 @@ extension Sequential {
     /// (input first): each pair of sparse convolutions as ``PlanesHandoff`` describes.
     func planesHandoffs(kernels: [LayerKernel], shapes: [[Int]]) -> [PlanesHandoff] {
         layers.indices.compactMap { index -> PlanesHandoff? in
-            guard kernels[index].sparse != nil, fusedPooling(at: index) != nil else { return nil }
+            guard kernels[index].sparse != nil, fusedPooling(at: index, training: false, kernels: kernels) != nil else { return nil }
             var consumer = index + 2
             while consumer < layers.count - 1, layers[consumer] is any IdentityOutsideTraining { consumer += 1 }
             guard consumer < layers.count, let conv = layers[consumer] as? Conv2D, kernels[consumer].sparse != nil,

@@ -160,7 +160,8 @@ void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdi
 /// With `relu` set, the input is a ReLU's output and the gradient is taken on through that ReLU
 /// too (`pk_relu_gradient`'s rule: +0 where the input is not above 0): an output's gradient is
 /// placed only when the output is above 0. The bits are those of this function without `relu`
-/// followed by `pk_relu_gradient`, in one pass.
+/// followed by `pk_relu_gradient`, in one pass. `inputGradient` may be `input` (in place): each
+/// input value is read before its gradient is written, and no value is read after that.
 void pk_maxpool_backward(const float *input, const float *output, const float *outputGradient,
                          float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
                          ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
