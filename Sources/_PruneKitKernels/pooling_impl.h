@@ -12,17 +12,21 @@
 #define I PK_POOL_I
 #define LANES PK_POOL_LANES
 
-/* x > m ? x : m, lane by lane. */
-static PK_POOL_TARGET inline V PK_POOL_NAME(larger)(V x, V m) {
-    const I larger = x > m;
-    return (V)(((I)x & larger) | ((I)m & ~larger));
-}
+/* m = x > m ? x : m, lane by lane (statement macros: a vector argument of the baseline
+   instance's helpers would change the ABI, -Wpsabi). */
+#define PK_POOL_KEEP_LARGER(m, x)                       \
+    do {                                                \
+        const V x_ = (x);                               \
+        const I larger_ = x_ > (m);                     \
+        (m) = (V)(((I)x_ & larger_) | ((I)(m) & ~larger_)); \
+    } while (0)
 
-/* value + bias, then pk_relu's rule when relu is set (+0 unless above 0), lane by lane. */
-static PK_POOL_TARGET inline V PK_POOL_NAME(biasActivation)(V value, V bias, int relu) {
-    const V v = value + bias;
-    return relu ? (V)((I)v & (v > (V){0})) : v;
-}
+/* v = v + bias, then pk_relu's rule when relu is set (+0 unless above 0), lane by lane. */
+#define PK_POOL_BIAS_ACTIVATE(v, bias, relu)                      \
+    do {                                                          \
+        (v) = (v) + (bias);                                       \
+        if (relu) (v) = (V)((I)(v) & ((v) > (V){0}));             \
+    } while (0)
 
 static PK_POOL_TARGET void PK_POOL_NAME(maxpool_forward)(
     const float *input, float *output, ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
@@ -36,7 +40,7 @@ static PK_POOL_TARGET void PK_POOL_NAME(maxpool_forward)(
                 V m = *(const V *)(window + c);
                 for (ptrdiff_t i = 0; i < poolHeight; i++)
                     for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++)
-                        m = PK_POOL_NAME(larger)(*(const V *)(window + (i * inputWidth + j) * channels + c), m);
+                        PK_POOL_KEEP_LARGER(m, *(const V *)(window + (i * inputWidth + j) * channels + c));
                 *(V *)(maximum + c) = m;
             }
             for (; c < channels; c++) {
@@ -62,11 +66,14 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_forward)(
             ptrdiff_t c = 0;
             for (; c + LANES <= channels; c += LANES) {
                 const V b = *(const V *)(bias + c);
-                V m = PK_POOL_NAME(biasActivation)(*(const V *)(window + c), b, relu);
+                V m = *(const V *)(window + c);
+                PK_POOL_BIAS_ACTIVATE(m, b, relu);
                 for (ptrdiff_t i = 0; i < poolHeight; i++)
-                    for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++)
-                        m = PK_POOL_NAME(larger)(
-                            PK_POOL_NAME(biasActivation)(*(const V *)(window + (i * inputWidth + j) * channels + c), b, relu), m);
+                    for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
+                        V v = *(const V *)(window + (i * inputWidth + j) * channels + c);
+                        PK_POOL_BIAS_ACTIVATE(v, b, relu);
+                        PK_POOL_KEEP_LARGER(m, v);
+                    }
                 *(V *)(maximum + c) = m;
             }
             for (; c < channels; c++) {
@@ -156,10 +163,14 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_planes)(
                 V left0, right0, left1, right1;
                 PK_POOL_NAME(deinterleave)(planes + base + 2 * x, &left0, &right0);
                 PK_POOL_NAME(deinterleave)(planes + base + rowStride + 2 * x, &left1, &right1);
-                V m = PK_POOL_NAME(biasActivation)(left0, b, relu);
-                m = PK_POOL_NAME(larger)(PK_POOL_NAME(biasActivation)(right0, b, relu), m);
-                m = PK_POOL_NAME(larger)(PK_POOL_NAME(biasActivation)(left1, b, relu), m);
-                m = PK_POOL_NAME(larger)(PK_POOL_NAME(biasActivation)(right1, b, relu), m);
+                PK_POOL_BIAS_ACTIVATE(left0, b, relu);
+                PK_POOL_BIAS_ACTIVATE(right0, b, relu);
+                PK_POOL_BIAS_ACTIVATE(left1, b, relu);
+                PK_POOL_BIAS_ACTIVATE(right1, b, relu);
+                V m = left0;
+                PK_POOL_KEEP_LARGER(m, right0);
+                PK_POOL_KEEP_LARGER(m, left1);
+                PK_POOL_KEEP_LARGER(m, right1);
                 *(V *)(row + x) = m;
             }
             for (; x < outputWidth; x++)
@@ -172,6 +183,8 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_planes)(
     }
 }
 
+#undef PK_POOL_KEEP_LARGER
+#undef PK_POOL_BIAS_ACTIVATE
 #undef V
 #undef I
 #undef LANES

@@ -29,12 +29,14 @@
 #define PK_SPARSE_NAME(x) x##_baseline
 #define PK_SPARSE_MAX_VECTORS 4
 #define PK_SPARSE_MAX_SINGLE 3 /* 12 of the 16 xmm registers */
+#define PK_SDDMM_GROUP 2 /* 8 xmm registers of chains, 4 for b */
 #define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
 #undef PK_SPARSE_MAX_SINGLE
+#undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 
 #if defined(__x86_64__)
@@ -42,24 +44,28 @@
 #define PK_SPARSE_NAME(x) x##_avx2
 #define PK_SPARSE_MAX_VECTORS 3 /* 6 of the 16 ymm registers for t, 6 for s */
 #define PK_SPARSE_MAX_SINGLE 6 /* 12 of the 16 ymm registers */
+#define PK_SDDMM_GROUP 4 /* 8 ymm registers of chains, 2 for b */
 #define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
 #undef PK_SPARSE_MAX_SINGLE
+#undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 
 #define PK_SPARSE_TARGET __attribute__((target("avx512f")))
 #define PK_SPARSE_NAME(x) x##_avx512
 #define PK_SPARSE_MAX_VECTORS 8 /* 16 of the 32 zmm registers for t and s */
 #define PK_SPARSE_MAX_SINGLE 12 /* 12 of the 32 zmm registers */
+#define PK_SDDMM_GROUP 8 /* 8 zmm registers of chains */
 #define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
 #include "sparse_impl.h"
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
 #undef PK_SPARSE_MAX_SINGLE
+#undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 #endif
 
@@ -87,22 +93,22 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
     spmm_baseline(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
 }
 
-void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
-              ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
-              ptrdiff_t length, const int32_t *positions, float *out) {
-    if (count <= 0) return;
+void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets,
+              ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
+              ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *out) {
+    if (columns <= 0) return;
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
-        sddmm_avx512(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
+        sddmm_avx512(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, out);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
-        sddmm_avx2(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
+        sddmm_avx2(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, out);
         return;
     }
 #endif
-    sddmm_baseline(count, aOffsets, aScale, bOffsets, bScale, a, aStride, b, bStride, segments, length, positions, out);
+    sddmm_baseline(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, out);
 }
 
 void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,

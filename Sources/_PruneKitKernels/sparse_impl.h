@@ -2,7 +2,8 @@
  * The sparse-weight kernels, written once with 16-lane GNU C vectors and compiled by sparse.c for
  * each instruction set (PK_SPARSE_TARGET: a target attribute or nothing; PK_SPARSE_NAME(x): the
  * instance's function names; PK_SPARSE_MAX_VECTORS: 16-row vectors per pass;
- * PK_SPARSE_MAX_SINGLE: the same when the inner dimension is a single block: 3, 6 or 12). The lanes hold 16 consecutive rows (pixels or samples), as in
+ * PK_SPARSE_MAX_SINGLE: the same when the inner dimension is a single block: 3, 6 or 12;
+ * PK_SDDMM_GROUP: entries whose chains pk_sddmm runs together: 2, 4 or 8). The lanes hold 16 consecutive rows (pixels or samples), as in
  * XNNPACK's SpMM; each lane performs the same IEEE operations whatever the instruction set (two
  * ymm halves, one zmm, four NEON registers), so every instance gives the same bits, at -O0 too.
  * See PruneKitKernels.h for the contracts. Included only by sparse.c.
@@ -96,45 +97,50 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
     }
 }
 
-/* The lanes of `acc` summed: halves, then quarters, eighths, and the last two lanes. */
-static PK_SPARSE_TARGET inline float PK_SPARSE_NAME(reduce)(pk_f32x16 acc) {
-    const pk_f32x8 h = __builtin_shufflevector(acc, acc, 0, 1, 2, 3, 4, 5, 6, 7)
-                     + __builtin_shufflevector(acc, acc, 8, 9, 10, 11, 12, 13, 14, 15);
-    const pk_f32x4 q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
-    const float d0 = q[0] + q[2], d1 = q[1] + q[3];
-    return d0 + d1;
-}
+/* The lanes of `acc` summed into `result`: halves, then quarters, eighths, and the last two
+   lanes (a statement macro: a vector argument of the baseline instance would change the ABI). */
+#define PK_SPARSE_REDUCE(acc, result)                                                                   \
+    do {                                                                                                \
+        const pk_f32x8 h_ = __builtin_shufflevector((acc), (acc), 0, 1, 2, 3, 4, 5, 6, 7)                \
+                          + __builtin_shufflevector((acc), (acc), 8, 9, 10, 11, 12, 13, 14, 15);         \
+        const pk_f32x4 q_ = __builtin_shufflevector(h_, h_, 0, 1, 2, 3) + __builtin_shufflevector(h_, h_, 4, 5, 6, 7); \
+        const float d0_ = q_[0] + q_[2], d1_ = q_[1] + q_[3];                                           \
+        (result) = d0_ + d1_;                                                                           \
+    } while (0)
 
+/* PK_SDDMM_GROUP (≤ 8) entries of one column at a time, each with its own chain: the column's b
+   vector is loaded once for all of them, and the chains hide the fused multiply-adds' latency. */
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
-    ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
-    ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments, ptrdiff_t length,
-    const int32_t *positions, float *out) {
+    ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets, ptrdiff_t aScale,
+    const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride, ptrdiff_t segments,
+    ptrdiff_t length, const int32_t *positions, float *out) {
     const ptrdiff_t vectors = (length + 15) / 16;
-    ptrdiff_t e = 0;
-    /* Four positions at a time: four independent chains hide the FMA latency. */
-    for (; e + 4 <= count; e += 4) {
-        pk_f32x16 acc[4] = {{0}};
-        for (ptrdiff_t segment = 0; segment < segments; segment++) {
-            const float *pa[4], *pb[4];
-            for (int i = 0; i < 4; i++) {
-                pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;
-                pb[i] = b + segment * bStride + (ptrdiff_t)bOffsets[e + i] * bScale;
+    for (ptrdiff_t column = 0; column < columns; column++) {
+        const int32_t end = starts[(column + 1) * blocks];
+        for (int32_t e = starts[column * blocks]; e < end;) {
+            const int group = end - e < PK_SDDMM_GROUP ? (int)(end - e) : PK_SDDMM_GROUP;
+            pk_f32x16 acc[8] = {{0}};
+            for (ptrdiff_t segment = 0; segment < segments; segment++) {
+                const float *pb = b + segment * bStride + column * ldb;
+                const float *pa[8];
+                for (int i = 0; i < group; i++) pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;
+                if (group == PK_SDDMM_GROUP) {
+                    for (ptrdiff_t v = 0; v < vectors; v++) {
+                        const pk_f32x16 bv = PK_CF32X16(pb + 16 * v);
+                        for (int i = 0; i < PK_SDDMM_GROUP; i++)
+                            acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), bv, acc[i]);
+                    }
+                } else {
+                    for (ptrdiff_t v = 0; v < vectors; v++) {
+                        const pk_f32x16 bv = PK_CF32X16(pb + 16 * v);
+                        for (int i = 0; i < group; i++)
+                            acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), bv, acc[i]);
+                    }
+                }
             }
-            for (ptrdiff_t v = 0; v < vectors; v++)
-                for (int i = 0; i < 4; i++)
-                    acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), PK_CF32X16(pb[i] + 16 * v), acc[i]);
+            for (int i = 0; i < group; i++) PK_SPARSE_REDUCE(acc[i], out[positions[e + i]]);
+            e += group;
         }
-        for (int i = 0; i < 4; i++) out[positions[e + i]] = PK_SPARSE_NAME(reduce)(acc[i]);
-    }
-    for (; e < count; e++) {
-        pk_f32x16 acc = {0};
-        for (ptrdiff_t segment = 0; segment < segments; segment++) {
-            const float *pa = a + segment * aStride + (ptrdiff_t)aOffsets[e] * aScale;
-            const float *pb = b + segment * bStride + (ptrdiff_t)bOffsets[e] * bScale;
-            for (ptrdiff_t v = 0; v < vectors; v++)
-                acc = __builtin_elementwise_fma(PK_CF32X16(pa + 16 * v), PK_CF32X16(pb + 16 * v), acc);
-        }
-        out[positions[e]] = PK_SPARSE_NAME(reduce)(acc);
     }
 }
 
@@ -199,4 +205,5 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t
 #endif
 
 #undef PK_SPMM_PASS
+#undef PK_SPARSE_REDUCE
 #undef PK_SPMM_SINGLE_PASS

@@ -147,15 +147,15 @@ extension Conv2D: SparseComputable {
         var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
             count = chunks.count * (kernelCount + filters)
         }
-        // Kernel gradient entries: the input-plane offset of each entry's patch element.
-        let patchOffsets = gathered(layout.patchOffsets, at: sparse.rowEntryRows)
+        // Kernel gradient entries, filter by filter: the input-plane offset of each entry's patch element.
+        let patchOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.rowWeights(kernel.baseAddress!)
-            patchOffsets.withUnsafeBufferPointer { rowOffsets in
+            patchOffsets.withUnsafeBufferPointer { patchOffsets in
                 sparse.rowEntryColumns.withUnsafeBufferPointer { filterOffsets in
                     weights.withUnsafeBufferPointer { values in
                         sparse.rowStarts.withUnsafeBufferPointer { starts in
-                            sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
+                            sparse.columnEntryPositions.withUnsafeBufferPointer { positions in
                                 partials.withUnsafeMutableBufferPointer { partials in
                                     Parallel.forEach(chunks.count) { index in
                                         let samples = chunks[index]
@@ -180,9 +180,11 @@ extension Conv2D: SparseComputable {
                                             }
                                         }
                                         pk_fill(partialKernel, kernelCount, 0)
-                                        pk_sddmm(sparse.count, rowOffsets.baseAddress, 1, filterOffsets.baseAddress, layout.planeStride, planes,
-                                                 layout.sampleStride, wide, filterStride, samples.count,
-                                                 layout.length, positions.baseAddress, partialKernel)
+                                        sparse.columnStarts.withUnsafeBufferPointer { columnStarts in
+                                            pk_sddmm(filters, sparse.rowBlocks, columnStarts.baseAddress!, patchOffsets.baseAddress, 1,
+                                                     planes, layout.sampleStride, wide, layout.planeStride, filterStride, samples.count,
+                                                     layout.length, positions.baseAddress, partialKernel)
+                                        }
                                         guard let inputGradient = pass.inputGradient else { return }
                                         let patches = zeroedBuffer(geometry.patchSize * layout.planeStride)
                                         let gradientPlanes = zeroedBuffer(geometry.channels * layout.channelStride)

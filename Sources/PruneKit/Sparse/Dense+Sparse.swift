@@ -89,47 +89,48 @@ extension Dense: SparseComputable {
         let inputT = zeroedBuffer(inputs * stride), gradientT = zeroedBuffer(units * stride)
         defer { inputT.deallocate(); gradientT.deallocate() }
         let featureBlocks = Parallel.ranges(inputs, size: Self.blockRows)
+        let kernelGradient = pass.parameterGradients[0].baseAddress!
         Parallel.forEach(featureBlocks.count + 1) { index in
             if index < featureBlocks.count {
+                // The transposed input, and 0 in the kernel gradient (kept positions are written below).
                 let features = featureBlocks[index]
                 pk_transpose(batch, features.count, pass.input.baseAddress! + features.lowerBound, inputs,
                              inputT + features.lowerBound * stride, stride)
+                pk_fill(kernelGradient + features.lowerBound * units, features.count * units, 0)
             } else {
                 pk_transpose(batch, units, gradient, units, gradientT, stride)
             }
         }
-        let kernelGradient = pass.parameterGradients[0].baseAddress!
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.rowWeights(kernel.baseAddress!)
+            let unitBlocks = Parallel.ranges(units, size: Self.blockRows)
             let batchBlocks = Parallel.ranges(batch, size: Self.blockRows)
             let inputGradientPieces = pass.inputGradient == nil ? 0 : batchBlocks.count
             sparse.rowEntryColumns.withUnsafeBufferPointer { columnOffsets in
                 weights.withUnsafeBufferPointer { values in
-                    sparse.rowEntryRows.withUnsafeBufferPointer { rowOffsets in
+                    sparse.columnEntryRows.withUnsafeBufferPointer { entryRows in
                         sparse.rowStarts.withUnsafeBufferPointer { starts in
-                            sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
-                                Parallel.forEach(featureBlocks.count + inputGradientPieces) { index in
-                                    if index < featureBlocks.count {
-                                        // kernelGradient[rows, :] at kept positions; 0 elsewhere.
-                                        let features = featureBlocks[index]
-                                        pk_fill(kernelGradient + features.lowerBound * units, features.count * units, 0)
-                                        let first = Int(starts[features.lowerBound * sparse.columnBlocks])
-                                        let end = Int(starts[features.upperBound * sparse.columnBlocks])
-                                        guard end > first else { return }
-                                        pk_sddmm(end - first, rowOffsets.baseAddress! + first, stride, columnOffsets.baseAddress! + first,
-                                                 stride, inputT, 0, gradientT, 0, 1, batch, positions.baseAddress! + first,
-                                                 kernelGradient)
-                                    } else {
-                                        // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
-                                        let rows = batchBlocks[index - featureBlocks.count]
-                                        let rowStride = roundUpToVector(Self.blockRows)
-                                        let inputGradientT = zeroedBuffer(inputs * rowStride)
-                                        defer { inputGradientT.deallocate() }
-                                        pk_spmm(inputs, sparse.columnBlocks, starts.baseAddress!, columnOffsets.baseAddress, stride,
-                                                values.baseAddress, gradientT + rows.lowerBound, 0, inputGradientT, rowStride, 0, 1,
-                                                rows.count)
-                                        pk_transpose(inputs, rows.count, inputGradientT, rowStride,
-                                                     pass.inputGradient!.baseAddress! + rows.lowerBound * inputs, inputs)
+                            sparse.columnStarts.withUnsafeBufferPointer { columnStarts in
+                                sparse.columnEntryPositions.withUnsafeBufferPointer { positions in
+                                    Parallel.forEach(unitBlocks.count + inputGradientPieces) { index in
+                                        if index < unitBlocks.count {
+                                            // kernelGradient[:, units] at kept positions, unit by unit.
+                                            let block = unitBlocks[index]
+                                            pk_sddmm(block.count, sparse.rowBlocks, columnStarts.baseAddress! + block.lowerBound * sparse.rowBlocks,
+                                                     entryRows.baseAddress, stride, inputT, 0, gradientT + block.lowerBound * stride, stride, 0,
+                                                     1, batch, positions.baseAddress, kernelGradient)
+                                        } else {
+                                            // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
+                                            let rows = batchBlocks[index - unitBlocks.count]
+                                            let rowStride = roundUpToVector(Self.blockRows)
+                                            let inputGradientT = zeroedBuffer(inputs * rowStride)
+                                            defer { inputGradientT.deallocate() }
+                                            pk_spmm(inputs, sparse.columnBlocks, starts.baseAddress!, columnOffsets.baseAddress, stride,
+                                                    values.baseAddress, gradientT + rows.lowerBound, 0, inputGradientT, rowStride, 0, 1,
+                                                    rows.count)
+                                            pk_transpose(inputs, rows.count, inputGradientT, rowStride,
+                                                         pass.inputGradient!.baseAddress! + rows.lowerBound * inputs, inputs)
+                                        }
                                     }
                                 }
                             }

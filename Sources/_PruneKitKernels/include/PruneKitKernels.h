@@ -208,14 +208,16 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
              ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
              ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length);
 
-/// Sampled dense-dense product: for each entry e < count, `out[positions[e]]` = the dot product of
-/// a[s·aStride + aOffsets[e]·aScale + r] and b[s·bStride + bOffsets[e]·bScale + r] over segments s and rows
-/// r < roundUp(length, 16), summed in 16 lanes (lane l takes r ≡ l mod 16, by fused multiply-adds
-/// in ascending s then r, from +0), then the lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4},
-/// result = (q₀ + q₂) + (q₁ + q₃). The caller pads so that b is 0 and a finite for rows ≥ `length`.
-void pk_sddmm(ptrdiff_t count, const int32_t *aOffsets, ptrdiff_t aScale, const int32_t *bOffsets,
-              ptrdiff_t bScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t bStride, ptrdiff_t segments,
-              ptrdiff_t length, const int32_t *positions, float *out);
+/// Sampled dense-dense product over a compressed kernel in forward order (pk_spmm's `starts`):
+/// for each column j and each of its entries e (`starts[j·blocks] ≤ e < starts[(j + 1)·blocks]`),
+/// `out[positions[e]]` = the dot product of a[s·aStride + aOffsets[e]·aScale + r] and
+/// b[s·bStride + j·ldb + r] over segments s and rows r < roundUp(length, 16), summed in 16 lanes
+/// (lane l takes r ≡ l mod 16, by fused multiply-adds in ascending s then r, from +0), then the
+/// lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4}, result = (q₀ + q₂) + (q₁ + q₃). The
+/// caller pads so that b is 0 and a finite for rows ≥ `length`.
+void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets,
+              ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
+              ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *out);
 
 /// One sample's product through a kernel compressed in input-gradient order (a row at a time):
 /// for every column n < `columns`, `output[n]` = ((t₀ + t₁) + …) + t_{blocks−1}, where t_b is the
