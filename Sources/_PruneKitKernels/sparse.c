@@ -95,20 +95,20 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
 
 void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets,
               ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
-              ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *out) {
+              ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
     if (columns <= 0) return;
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
-        sddmm_avx512(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, out);
+        sddmm_avx512(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, partial, out);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
-        sddmm_avx2(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, out);
+        sddmm_avx2(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, partial, out);
         return;
     }
 #endif
-    sddmm_baseline(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, out);
+    sddmm_baseline(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, partial, out);
 }
 
 void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,

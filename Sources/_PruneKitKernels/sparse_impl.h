@@ -109,21 +109,28 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
     } while (0)
 
 /* PK_SDDMM_GROUP (≤ 8) entries of one column at a time, each with its own chain: the column's b
-   vector is loaded once for all of them, and the chains hide the fused multiply-adds' latency. */
+   vector is loaded once for all of them, and the chains hide the fused multiply-adds' latency.
+   Segment by segment, so that one segment's a and b stay in cache while every entry reads them;
+   between segments each chain waits in `partial` (16 floats per entry). */
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
     ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets, ptrdiff_t aScale,
     const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride, ptrdiff_t segments,
-    ptrdiff_t length, const int32_t *positions, float *out) {
+    ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
     const ptrdiff_t vectors = (length + 15) / 16;
-    for (ptrdiff_t column = 0; column < columns; column++) {
-        const int32_t end = starts[(column + 1) * blocks];
-        for (int32_t e = starts[column * blocks]; e < end;) {
-            const int group = end - e < PK_SDDMM_GROUP ? (int)(end - e) : PK_SDDMM_GROUP;
-            pk_f32x16 acc[8] = {{0}};
-            for (ptrdiff_t segment = 0; segment < segments; segment++) {
-                const float *pb = b + segment * bStride + column * ldb;
+    const int32_t first = starts[0];
+    for (ptrdiff_t segment = 0; segment < segments; segment++) {
+        const int resume = segment > 0, finish = segment == segments - 1;
+        for (ptrdiff_t column = 0; column < columns; column++) {
+            const float *pb = b + segment * bStride + column * ldb;
+            const int32_t end = starts[(column + 1) * blocks];
+            for (int32_t e = starts[column * blocks]; e < end;) {
+                const int group = end - e < PK_SDDMM_GROUP ? (int)(end - e) : PK_SDDMM_GROUP;
+                pk_f32x16 acc[8] = {{0}};
                 const float *pa[8];
-                for (int i = 0; i < group; i++) pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;
+                for (int i = 0; i < group; i++) {
+                    pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;
+                    if (resume) acc[i] = PK_CF32X16(partial + 16 * (ptrdiff_t)(e + i - first));
+                }
                 if (group == PK_SDDMM_GROUP) {
                     for (ptrdiff_t v = 0; v < vectors; v++) {
                         const pk_f32x16 bv = PK_CF32X16(pb + 16 * v);
@@ -137,9 +144,12 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
                             acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), bv, acc[i]);
                     }
                 }
+                for (int i = 0; i < group; i++) {
+                    if (finish) PK_SPARSE_REDUCE(acc[i], out[positions[e + i]]);
+                    else PK_F32X16(partial + 16 * (ptrdiff_t)(e + i - first)) = acc[i];
+                }
+                e += group;
             }
-            for (int i = 0; i < group; i++) PK_SPARSE_REDUCE(acc[i], out[positions[e + i]]);
-            e += group;
         }
     }
 }

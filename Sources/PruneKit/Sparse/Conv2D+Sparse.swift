@@ -180,10 +180,12 @@ extension Conv2D: SparseComputable {
                                             }
                                         }
                                         pk_fill(partialKernel, kernelCount, 0)
+                                        let sums = UnsafeMutablePointer<Float>.allocate(capacity: 16 * max(sparse.count, 1))
+                                        defer { sums.deallocate() }
                                         sparse.columnStarts.withUnsafeBufferPointer { columnStarts in
                                             pk_sddmm(filters, sparse.rowBlocks, columnStarts.baseAddress!, patchOffsets.baseAddress, 1,
                                                      planes, layout.sampleStride, wide, layout.planeStride, filterStride, samples.count,
-                                                     layout.length, positions.baseAddress, partialKernel)
+                                                     layout.length, positions.baseAddress, sums, partialKernel)
                                         }
                                         guard let inputGradient = pass.inputGradient else { return }
                                         let patches = zeroedBuffer(geometry.patchSize * layout.planeStride)

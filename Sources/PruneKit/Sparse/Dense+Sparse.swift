@@ -118,7 +118,7 @@ extension Dense: SparseComputable {
                                             let block = unitBlocks[index]
                                             pk_sddmm(block.count, sparse.rowBlocks, columnStarts.baseAddress! + block.lowerBound * sparse.rowBlocks,
                                                      entryRows.baseAddress, stride, inputT, 0, gradientT + block.lowerBound * stride, stride, 0,
-                                                     1, batch, positions.baseAddress, kernelGradient)
+                                                     1, batch, positions.baseAddress, nil, kernelGradient)
                                         } else {
                                             // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
                                             let rows = batchBlocks[index - unitBlocks.count]
