@@ -43,7 +43,8 @@ import _PruneKitKernels
     /// and every layer on its own. Both give the same bits: every weight and loss. The models
     /// cover a ReLU and a linear convolution, a 3 × 2 window with rows and columns left over,
     /// filters that do not fill vectors (the kernel gradient then on GEMM), a fused convolution
-    /// with an input gradient (the second), and a last batch that is smaller.
+    /// with an input gradient (the second), a first convolution pruned to 87.5% (sparse forward,
+    /// direct recomputation), and a last batch that is smaller.
     private func trainingFusedWithPoolingMatchesLayerByLayer(_ path: String) throws {
         let models: [([Int], () throws -> Sequential)] = [
             ([14, 14, 1], { try Sequential(inputShape: [14, 14, 1], seed: 4) {
@@ -70,7 +71,12 @@ import _PruneKitKernels
                 Dense(10, activation: .softmax)
             } }),
         ]
-        for (index, (shape, makeModel)) in models.enumerated() {
+        // The first model again with its first convolution pruned to 87.5% from the first step:
+        // its forward pass then runs sparse, its backward pass recomputes the products directly.
+        let prunedFirst: ([Int], () throws -> Sequential) = ([14, 14, 1], {
+            try models[0].1().pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1), layers: ["conv2d"])
+        })
+        for (index, (shape, makeModel)) in (models + [prunedFirst]).enumerated() {
             var generator = SplitMix64(seed: 40 + UInt64(index))
             let pixels = (0 ..< 23 * shape.reduce(1, *)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let labels = (0 ..< 23).map { _ in UInt8(generator.next() % 10) }
@@ -79,10 +85,9 @@ import _PruneKitKernels
             for policy in [KernelPolicy.dense, .automatic] {
                 var model = try makeModel()
                 model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-                if policy == .automatic {
-                    let fused = try model.layerKernels(.automatic).indices.filter { index in
-                        model.fusedPooling(at: index, training: true, kernels: model.layerKernels(.automatic)) != nil
-                    }
+                if policy == .automatic, index < models.count {
+                    let kernels = model.layerKernels(.automatic)
+                    let fused = kernels.indices.filter { model.fusedPooling(at: $0, training: true, kernels: kernels) != nil }
                     #expect(!fused.isEmpty, "\(path) model \(index): a convolution runs fused in training")
                 }
                 let history = try model.fit(data, batchSize: 5, epochs: 2, verbose: false, kernels: policy)
@@ -93,6 +98,22 @@ import _PruneKitKernels
             #expect(differing == 0, "\(path) model \(index): \(differing) of \(trained[0].count) weights differ")
             #expect(losses[0] == losses[1], "\(path) model \(index): losses")
         }
+    }
+
+    /// After the first mask update the pruned first convolution runs sparse and fused.
+    @Test func prunedFirstConvolutionTrainsSparseAndFused() throws {
+        guard pk_sparse_available() != 0 else { return }
+        var model = try Sequential(inputShape: [14, 14, 1], seed: 4) {
+            Conv2D(filters: 32, kernelSize: 3, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Flatten()
+            Dense(10, activation: .softmax)
+        }.pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1), layers: ["conv2d"])
+        model.compile(loss: .categoricalCrossentropy, optimizer: Adam())
+        try model.advancePruning()
+        let kernels = model.layerKernels(.automatic)
+        #expect(kernels[0].sparse != nil)
+        #expect(model.fusedPooling(at: 0, training: true, kernels: kernels) != nil)
     }
 
     private func layerMatchesGEMM(_ path: String) throws {

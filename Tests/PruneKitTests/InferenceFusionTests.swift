@@ -144,7 +144,7 @@ private func inference(_ model: Sequential, input: [Float], batch: Int, policy: 
 /// Every layer's own `forward` in turn, outside training, each into its own buffer.
 private func layerByLayer(_ model: Sequential, input: [Float], batch: Int, policy: KernelPolicy) throws -> [Float] {
     let shapes = try model.activationShapes()
-    let kernels = model.layerKernels(policy, inference: true)
+    let kernels = model.layerKernels(policy, freezingWeights: true)
     var values = input
     for (index, layer) in model.layers.enumerated() {
         var output = [Float](repeating: .nan, count: batch * shapes[index + 1].reduce(1, *))

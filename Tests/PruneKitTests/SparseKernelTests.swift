@@ -101,9 +101,9 @@ import _PruneKitKernels
     }
 
     /// A stripped pruned model predicts the same bits with sparse kernels as with dense ones, and
-    /// `.automatic` picks sparse kernels exactly for the layers at or below their crossover: for
-    /// inference every layer of the 87.5% model, the first convolution (9 inputs per output)
-    /// included; in training the first convolution runs direct instead.
+    /// `.automatic` picks sparse kernels exactly for the layers at or below their crossover: every
+    /// layer of the 87.5% model, the first convolution (9 inputs per output) included; below the
+    /// crossover that convolution runs direct.
     @Test func modelInferenceIsTheSameOnBothPolicies() throws {
         let data = try syntheticDataset(count: 37, seed: 3)
         var model = try Sequential.articleCNN()
@@ -111,33 +111,30 @@ import _PruneKitKernels
         var pruned = try model.pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1))
         try pruned.fit(data, batchSize: 16, epochs: 1, verbose: false)
         let stripped = pruned.strippingPruning()
-        for inference in [true, false] {
-            let chosen = stripped.layerKernels(.automatic, inference: inference).map(\.sparse)
-            for (index, layer) in stripped.layers.enumerated() {
-                guard layer.prunableParameterIndex != nil else {
-                    #expect(chosen[index] == nil)
-                    continue
-                }
-                let kernel = try #require(stripped.kernel(of: index))
-                let expected = pk_sparse_available() != 0
-                    && KernelPolicy.choosesSparse(layer, density: 1 - kernel.zeroFraction,
-                                                  inputsPerOutput: kernel.count / kernel.shape.last!, inference: inference)
-                #expect((chosen[index] != nil) == expected, "\(stripped.layerNames[index]) inference \(inference)")
+        let chosen = stripped.layerKernels(.automatic).map(\.sparse)
+        for (index, layer) in stripped.layers.enumerated() {
+            guard layer.prunableParameterIndex != nil else {
+                #expect(chosen[index] == nil)
+                continue
             }
-            guard pk_sparse_available() != 0 else { continue }
-            let sparseLayers = chosen.indices.filter { chosen[$0] != nil }.map { stripped.layerNames[$0] }
-            #expect(sparseLayers == (inference ? ["conv2d", "conv2d_1", "dense", "dense_1"] : ["conv2d_1", "dense", "dense_1"]))
+            let kernel = try #require(stripped.kernel(of: index))
+            let expected = pk_sparse_available() != 0
+                && KernelPolicy.choosesSparse(layer, density: 1 - kernel.zeroFraction,
+                                              inputsPerOutput: kernel.count / kernel.shape.last!)
+            #expect((chosen[index] != nil) == expected, "\(stripped.layerNames[index])")
         }
-        if case .direct = stripped.layerKernels(.automatic)[0] { #expect(pk_sparse_available() != 0) } else {
-            #expect(pk_sparse_available() == 0, "conv2d trains direct on a fused multiply-add path")
+        if pk_sparse_available() != 0 {
+            #expect(chosen.indices.filter { chosen[$0] != nil }.map { stripped.layerNames[$0] }
+                == ["conv2d", "conv2d_1", "dense", "dense_1"])
+            if case .direct = model.layerKernels(.automatic)[0] {} else { Issue.record("the unpruned conv2d runs direct") }
         }
         let conv = Conv2D(filters: 8, kernelSize: 3), dense = Dense(8)
         #expect(KernelPolicy.choosesSparse(dense, density: 0.2, inputsPerOutput: 1))
         #expect(!KernelPolicy.choosesSparse(dense, density: 0.21, inputsPerOutput: 1000))
         #expect(KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 63))
-        #expect(!KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 63, inference: false))
-        #expect(KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 64, inference: false))
+        #expect(KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 64))
         #expect(!KernelPolicy.choosesSparse(conv, density: 0.21, inputsPerOutput: 64))
+        #expect(!KernelPolicy.choosesSparse(conv, density: 0.21, inputsPerOutput: 9))
         #expect(!KernelPolicy.choosesSparse(MaxPool2D(poolSize: 2), density: 0, inputsPerOutput: 1000))
         let denseOutput = try stripped.predict(data, batchSize: 10, kernels: .dense)
         for policy in [KernelPolicy.automatic, .sparse] {

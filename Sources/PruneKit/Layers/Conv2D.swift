@@ -105,20 +105,21 @@ public struct Conv2D: Layer {
     /// The backward pass; with a `pooling` window, of this convolution fused in training with the
     /// ``MaxPool2D`` after it (``Sequential/fusedPooling(at:training:kernels:)``): `pass.output`
     /// and `pass.outputGradient` are then the pooled layer's, and each chunk recomputes its
-    /// products (a direct convolution's are cheap), takes the pooled gradient back through the
-    /// pooling and the activation in cache (``pk_maxpool_backward``), and goes on as below. The
-    /// products, and so every gradient, have the bits of the two layers run one after the other,
-    /// while the convolution's full-size output never goes through memory.
+    /// products with the direct kernel (cheap for few inputs per output; the same bits as the
+    /// forward pass's direct, sparse or GEMM products), takes the pooled gradient back through the
+    /// pooling and the activation in cache (``pk_maxpool_backward``), and goes on as a direct
+    /// convolution. Every gradient has the bits of the two layers run one after the other on
+    /// direct products, while the convolution's full-size output never goes through memory.
     func backward(_ pass: BackwardPass, pooling window: (height: Int, width: Int)?) {
-        if let sparse = pass.kernel.sparse { return backwardSparse(pass, kernel: sparse) }
+        if let sparse = pass.kernel.sparse, window == nil { return backwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let pooled = window.map { Pooling(window: $0, geometry: geometry, filters: filters) }
         let kernelCount = geometry.patchSize * filters
         let outputSize = geometry.outputPixels * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         // A direct convolution's kernel gradient skips the patch matrix too (same bits).
-        let direct = pass.kernel.isDirect && filters % 16 == 0
-        precondition(pooled == nil || pass.kernel.isDirect, "Conv2D: fused pooling in training needs a direct convolution")
+        let direct = (pass.kernel.isDirect || pooled != nil) && filters % 16 == 0
+        precondition(pooled == nil || fusesPoolingInTraining(on: pass.kernel), "Conv2D: pooling fused in training needs cheap products")
         let recompute = pooled.map { _ in DirectWeights(self, geometry: geometry) }
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
         // Every element is written by its chunk (sumRows, then a non-accumulating product) before

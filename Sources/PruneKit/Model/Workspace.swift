@@ -21,7 +21,7 @@ final class Workspace {
     let parameterGradients: [[UnsafeMutableBufferPointer<Float>]]
     /// How the layers compute their products.
     let kernelPolicy: KernelPolicy
-    /// How each layer computes its products (``Sequential/layerKernels(_:inference:)``),
+    /// How each layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``),
     /// refreshed when the masks change.
     var layerKernels: [LayerKernel]
     /// Outside training, the convolutions that hand their output to the next as wide planes
@@ -145,12 +145,13 @@ extension Sequential {
 
     /// The window of the MaxPool2D that layer `index` runs fused with: a Conv2D with an
     /// element-wise activation, followed by a MaxPool2D that is not the last layer — outside
-    /// training always, in training when the convolution runs direct on `kernels` (its backward
-    /// pass then recomputes its cheap products in cache, ``Conv2D/backward(_:pooling:)``, instead
-    /// of keeping its full-size output).
+    /// training always, in training when its products are cheap to recompute on `kernels`
+    /// (``Conv2D/fusesPoolingInTraining(on:)``: its backward pass then recomputes them in cache,
+    /// ``Conv2D/backward(_:pooling:)``, instead of keeping its full-size output).
     func fusedPooling(at index: Int, training: Bool, kernels: [LayerKernel]) -> (height: Int, width: Int)? {
         guard index + 2 < layers.count, let conv = layers[index] as? Conv2D, conv.activation != .softmax,
-              let pool = layers[index + 1] as? MaxPool2D, !training || kernels[index].isDirect else { return nil }
+              let pool = layers[index + 1] as? MaxPool2D, !training || conv.fusesPoolingInTraining(on: kernels[index])
+        else { return nil }
         return pool.poolSize
     }
 

@@ -10,15 +10,29 @@ import _PruneKitKernels
 /// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
 /// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
 extension Conv2D: SparseComputable {
-    /// Sparse at a kept fraction of at most 20%, else im2col + GEMM. With fewer than 64 inputs
-    /// per output (the article's first convolution has 9), a direct convolution (``pk_conv_direct``)
-    /// replaces im2col + GEMM, and in training it stays direct at any sparsity: its backward pass,
-    /// fused with the pooling after it, recomputes the products in cache, which the direct kernel
-    /// does cheaply. At inference it runs sparse past the crossover, its pooled output handed to
-    /// the next sparse convolution as wide planes (``PlanesHandoff``).
-    func automaticKernel(density: Double, inputsPerOutput: Int, inference: Bool) -> AutomaticKernel {
-        if inputsPerOutput < 64 { return inference && density <= 0.2 ? .sparse : .direct }
-        return density <= 0.2 ? .sparse : .gemm
+    /// Sparse at a kept fraction of at most 20%; else im2col + GEMM, or with fewer than
+    /// ``directInputs`` inputs per output (the article's first convolution has 9) a direct
+    /// convolution (``pk_conv_direct``). Outside training, a sparse convolution fused with its
+    /// pooling hands its output to the next sparse convolution as wide planes (``PlanesHandoff``).
+    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
+        density <= 0.2 ? .sparse : inputsPerOutput < Self.directInputs ? .direct : .gemm
+    }
+
+    /// Below this many inputs per output, a convolution's products are cheap to compute directly
+    /// (``pk_conv_direct``), and the layout changes around sparse products cost about what they save.
+    static let directInputs = 64
+
+    /// Whether, in training, this convolution on `kernel` runs fused with the MaxPool2D after it
+    /// (``Sequential/fusedPooling(at:training:kernels:)``): when its products are cheap to compute
+    /// directly, since the backward pass recomputes them (``Conv2D/backward(_:pooling:)``) — a
+    /// direct convolution, or a sparse one with fewer than ``directInputs`` inputs per output,
+    /// whose products the direct kernel recomputes with the same bits.
+    func fusesPoolingInTraining(on kernel: LayerKernel) -> Bool {
+        switch kernel {
+        case .direct: true
+        case .sparse(let sparse): sparse.rows < Self.directInputs
+        case .gemm: false
+        }
     }
 
     /// Memory layout of the wide, channel-major form of a batch.

@@ -6,7 +6,7 @@ import _PruneKitKernels
 /// at kept positions (``pk_sddmm``'s 16-lane order) and is 0 at pruned ones.
 extension Dense: SparseComputable {
     /// Sparse at a kept fraction of at most 20% (with at least one input), else dense GEMM.
-    func automaticKernel(density: Double, inputsPerOutput: Int, inference: Bool) -> AutomaticKernel {
+    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
         density <= 0.2 && inputsPerOutput >= 1 ? .sparse : .gemm
     }
 

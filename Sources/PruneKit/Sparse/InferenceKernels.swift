@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A model's inference kernels (``Sequential/layerKernels(_:inference:)``, the weights
+/// A model's inference kernels (``Sequential/layerKernels(_:freezingWeights:)`` with the weights
 /// frozen in), kept across `predict` and `evaluate` calls so that each call does not compress the
 /// kernels anew.
 ///
@@ -15,7 +15,7 @@ final class InferenceKernels: Sendable {
     /// The kernels of `model` (whose cache this is) under `policy`, built on first use.
     func kernels(_ policy: KernelPolicy, of model: Sequential) -> [LayerKernel] {
         if let kernels = built.withLock({ $0[policy] }) { return kernels }
-        let kernels = model.layerKernels(policy, inference: true)
+        let kernels = model.layerKernels(policy, freezingWeights: true)
         built.withLock { $0[policy] = kernels }
         return kernels
     }

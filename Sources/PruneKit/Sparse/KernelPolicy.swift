@@ -14,9 +14,9 @@
 /// Sparse kernels need a fused multiply-add GEMM path; on the `portable` path every layer runs dense.
 public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     /// The fastest exact kernels for each layer: sparse kernels for each layer whose kept fraction
-    /// is at most its type's crossover (see ``choosesSparse(_:density:inputsPerOutput:inference:)``;
-    /// in training, not for a Conv2D with fewer than 64 inputs per output), a direct convolution
-    /// (no im2col) for such a Conv2D otherwise, dense GEMM for the rest: the default.
+    /// is at most its type's crossover (see ``choosesSparse(_:density:inputsPerOutput:)``), a
+    /// direct convolution (no im2col) for a Conv2D with fewer than 64 inputs per output otherwise,
+    /// dense GEMM for the rest: the default.
     case automatic
     /// Dense GEMM for every layer (im2col + GEMM for a Conv2D), as an unpruned model ran before
     /// sparse and direct kernels: the baseline for comparisons.
@@ -24,17 +24,15 @@ public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     /// Sparse kernels for every Conv2D and Dense layer, whatever its sparsity: for measurements.
     case sparse
 
-    /// Whether ``automatic`` runs `layer` on sparse kernels, for inference (`predict`,
-    /// `evaluate`) or, when `inference` is false, in training: a Conv2D or Dense layer whose
-    /// kernel keeps at most the crossover fraction — 20% (80% sparsity) for both, where
+    /// Whether ``automatic`` runs `layer` on sparse kernels: a Conv2D or Dense layer whose kernel
+    /// keeps at most the crossover fraction — 20% (80% sparsity) for both, where
     /// `swift run -c release bench --sparse` found the sparse kernels faster at batch 250 and at
-    /// batch 1 (Benchmarks/README.md). In training, a Conv2D whose outputs each sum fewer than 64
-    /// inputs (kernel height · width · input channels) runs as a direct convolution instead,
-    /// whatever its sparsity, with im2col + GEMM's bits. Other layers have no products to choose.
-    public static func choosesSparse(_ layer: any Layer, density: Double, inputsPerOutput: Int,
-                                     inference: Bool = true) -> Bool {
+    /// batch 1 (Benchmarks/README.md). Below it, a Conv2D whose outputs each sum fewer than 64
+    /// inputs (kernel height · width · input channels) runs as a direct convolution, with
+    /// im2col + GEMM's bits. Other layers have no products to choose.
+    public static func choosesSparse(_ layer: any Layer, density: Double, inputsPerOutput: Int) -> Bool {
         guard let layer = layer as? any SparseComputable else { return false }
-        return layer.automaticKernel(density: density, inputsPerOutput: inputsPerOutput, inference: inference) == .sparse
+        return layer.automaticKernel(density: density, inputsPerOutput: inputsPerOutput) == .sparse
     }
 }
 
@@ -51,8 +49,8 @@ enum AutomaticKernel {
 /// A layer with products on a compressed kernel (``SparseKernel``).
 protocol SparseComputable: Layer {
     /// The products ``KernelPolicy/automatic`` runs the layer on when its kernel keeps `density`
-    /// of its weights and each output sums `inputsPerOutput` inputs, for inference or training.
-    func automaticKernel(density: Double, inputsPerOutput: Int, inference: Bool) -> AutomaticKernel
+    /// of its weights and each output sums `inputsPerOutput` inputs.
+    func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel
     func forwardSparse(_ pass: ForwardPass, kernel: SparseKernel)
     func backwardSparse(_ pass: BackwardPass, kernel: SparseKernel)
 }

@@ -1,6 +1,6 @@
 import _PruneKitKernels
 
-/// How one layer computes its products (``Sequential/layerKernels(_:inference:)``).
+/// How one layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``).
 enum LayerKernel: Sendable {
     /// Dense GEMM (im2col + GEMM for a convolution): every layer under ``KernelPolicy/dense``.
     case gemm
@@ -25,11 +25,10 @@ enum LayerKernel: Sendable {
 
 extension Sequential {
     /// The products each layer runs on under `policy`, decided from the masks of pruned layers and
-    /// the zeros of the others' kernels (``SparseComputable/automaticKernel(density:inputsPerOutput:inference:)``),
-    /// never from timings. `inference` chooses for `predict` and `evaluate` rather than training,
-    /// and copies the current weights into the compressed kernels, for a model that will not
-    /// change while they are used.
-    func layerKernels(_ policy: KernelPolicy, inference: Bool = false) -> [LayerKernel] {
+    /// the zeros of the others' kernels (``SparseComputable/automaticKernel(density:inputsPerOutput:)``),
+    /// never from timings. `freezingWeights` copies the current weights into the compressed
+    /// kernels, for a model that will not change while they are used (inference).
+    func layerKernels(_ policy: KernelPolicy, freezingWeights: Bool = false) -> [LayerKernel] {
         guard policy != .dense, pk_sparse_available() != 0 else { return Array(repeating: .gemm, count: layers.count) }
         let masks = Dictionary(uniqueKeysWithValues: (pruning?.layers ?? []).map { ($0.layerIndex, $0.mask) })
         return layers.indices.map { index in
@@ -41,7 +40,7 @@ extension Sequential {
             let kept = masks[index] ?? layer.parameters[kernelIndex]
             let columns = kept.shape.last ?? 0, rows = columns == 0 ? 0 : kept.count / columns
             if policy == .automatic {
-                switch sparseLayer.automaticKernel(density: 1 - kept.zeroFraction, inputsPerOutput: rows, inference: inference) {
+                switch sparseLayer.automaticKernel(density: 1 - kept.zeroFraction, inputsPerOutput: rows) {
                 case .gemm: return .gemm
                 case .direct: return .direct
                 case .sparse: break
@@ -49,7 +48,7 @@ extension Sequential {
             }
             return .sparse(kept.scalars.withUnsafeBufferPointer { kept in
                 layer.parameters[kernelIndex].scalars.withUnsafeBufferPointer { weights in
-                    SparseKernel(kept: kept, rows: rows, columns: columns, frozenWeights: inference ? weights : nil)
+                    SparseKernel(kept: kept, rows: rows, columns: columns, frozenWeights: freezingWeights ? weights : nil)
                 }
             })
         }
