@@ -101,15 +101,18 @@ extension Conv2D: SparseComputable {
                                     return
                                 }
                                 // One sample's wide output at a time, so that it stays in cache until it
-                                // is laid out channels-last (pk_spmm writes all of it).
+                                // is laid out channels-last (pk_spmm writes all of it): one transpose of the
+                                // wide positions, then each output row's positions copied.
                                 let wide = UnsafeMutablePointer<Float>.allocate(capacity: filters * layout.planeStride)
-                                defer { wide.deallocate() }
+                                let wideRows = UnsafeMutablePointer<Float>.allocate(capacity: layout.length * filters)
+                                defer { wide.deallocate(); wideRows.deallocate() }
                                 for slot in 0 ..< samples.count {
                                     pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, 1, values.baseAddress,
                                             input + slot * layout.sampleStride, 0, wide, layout.planeStride, 0, 1, layout.length)
+                                    pk_transpose(filters, layout.length, wide, layout.planeStride, wideRows, filters)
                                     for y in 0 ..< geometry.outputHeight {
-                                        pk_transpose(filters, geometry.outputWidth, wide + y * geometry.inputWidth, layout.planeStride,
-                                                     output + slot * outputSize + y * geometry.outputWidth * filters, filters)
+                                        (output + slot * outputSize + y * geometry.outputWidth * filters)
+                                            .update(from: wideRows + y * geometry.inputWidth * filters, count: geometry.outputWidth * filters)
                                     }
                                 }
                                 finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
@@ -183,15 +186,18 @@ extension Conv2D: SparseComputable {
                                         Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                                         // The gradient as wide filter planes, zero at the dropped positions.
                                         let filterStride = filters * layout.planeStride
+                                        // Each output row copied to its wide positions (the others stay 0), then one transpose.
                                         let wide = zeroedBuffer(samples.count * filterStride)
+                                        let wideRows = zeroedBuffer(layout.length * filters)
                                         let planes = layout.planes(pass.input.baseAddress!, samples: samples)
-                                        defer { wide.deallocate(); planes.deallocate() }
+                                        defer { wide.deallocate(); wideRows.deallocate(); planes.deallocate() }
                                         for slot in 0 ..< samples.count {
                                             for y in 0 ..< geometry.outputHeight {
-                                                pk_transpose(geometry.outputWidth, filters,
-                                                             gradient + slot * outputSize + y * geometry.outputWidth * filters, filters,
-                                                             wide + slot * filterStride + y * geometry.inputWidth, layout.planeStride)
+                                                (wideRows + y * geometry.inputWidth * filters)
+                                                    .update(from: gradient + slot * outputSize + y * geometry.outputWidth * filters,
+                                                            count: geometry.outputWidth * filters)
                                             }
+                                            pk_transpose(layout.length, filters, wideRows, filters, wide + slot * filterStride, layout.planeStride)
                                         }
                                         pk_fill(partialKernel, kernelCount, 0)
                                         let sums = UnsafeMutablePointer<Float>.allocate(capacity: 16 * max(sparse.count, 1))
