@@ -278,14 +278,19 @@ extension Conv2D {
 }
 
 /// Adds up `count` blocks of per-chunk partial sums laid `stride` apart, in block order, and writes
-/// each `(offset, destination)` slice of the total to its destination.
+/// each `(offset, destination)` slice of the total to its destination; pieces of the slices on all
+/// cores (each element summed in block order whatever the piece, so the same bits).
 func sumPartials(_ partials: UnsafePointer<Float>, count: Int, stride: Int,
                  into destinations: [(offset: Int, buffer: UnsafeMutableBufferPointer<Float>)]) {
-    for (offset, buffer) in destinations {
-        let out = buffer.baseAddress!
-        out.update(from: partials + offset, count: buffer.count)
+    let pieces = destinations.flatMap { destination in
+        Parallel.ranges(destination.buffer.count, size: 1 << 13).map { (destination, $0) }
+    }
+    Parallel.forEach(pieces.count) { index in
+        let ((offset, buffer), range) = pieces[index]
+        let out = buffer.baseAddress! + range.lowerBound
+        out.update(from: partials + offset + range.lowerBound, count: range.count)
         for block in 1 ..< max(count, 1) {
-            Elementwise.add(partials + block * stride + offset, into: out, count: buffer.count)
+            Elementwise.add(partials + block * stride + offset + range.lowerBound, into: out, count: range.count)
         }
     }
 }

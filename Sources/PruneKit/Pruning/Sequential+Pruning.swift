@@ -123,7 +123,12 @@ extension Sequential {
         for layer in state.layers {
             updateKernel(of: layer.layerIndex, maskShape: layer.mask.shape) { kernel in
                 layer.mask.scalars.withUnsafeBufferPointer { mask in
-                    Elementwise.multiply(kernel.baseAddress!, by: mask.baseAddress!, count: kernel.count)
+                    let pieces = Parallel.ranges(kernel.count, size: 1 << 15)
+                    Parallel.forEach(pieces.count) { index in
+                        let range = pieces[index]
+                        Elementwise.multiply(kernel.baseAddress! + range.lowerBound, by: mask.baseAddress! + range.lowerBound,
+                                             count: range.count)
+                    }
                 }
             }
         }
