@@ -26,6 +26,11 @@ import Testing
         configuration.end = .step(10)
         configuration.frequency = 50
         expectInvalid(configuration, mentioning: "no mask update between steps 2 and 10 prunes anything")
+        // A constant schedule from step 0 updates at steps 0, 50, …: the run's steps 1–12 see none.
+        configuration.schedule = .constant
+        configuration.begin = .step(0)
+        expectInvalid(configuration, mentioning: "no mask update between steps 0 and 10 prunes anything")
+        configuration.schedule = .polynomial
         configuration.frequency = 4
         configuration.begin = .step(11)
         expectInvalid(configuration, mentioning: "pruning schedule over 12 steps")

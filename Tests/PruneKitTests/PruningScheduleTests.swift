@@ -88,6 +88,23 @@ import Testing
         #expect(empty.updates.isEmpty && empty.lastTargetedSparsity == nil && empty.shortfall == 0.875)
     }
 
+    /// Training's first pruning step is 1: a schedule's turn at step 0 is not in its timeline, and
+    /// a model trained for the timeline's steps makes exactly its updates.
+    @Test func timelineListsTheStepsTrainingVisits() throws {
+        let schedule = try ConstantSparsity(targetSparsity: 0.5, beginStep: 0, frequency: 3)
+        #expect(schedule.isPruningTurn(0))
+        #expect(schedule.timeline(through: 7).updates.map(\.step) == [3, 6])
+        #expect(try ConstantSparsity(targetSparsity: 0.5, beginStep: 0, frequency: 100).timeline(through: 52).updates.isEmpty)
+        var model = try Sequential(inputShape: [4], seed: 1) { Dense(3) }.pruned(with: schedule)
+        var updates: [Int] = []
+        for _ in 1 ... 7 {
+            let last = model.pruning?.lastUpdateStep
+            try model.advancePruning()
+            if let step = model.pruning?.lastUpdateStep, step != last { updates.append(step) }
+        }
+        #expect(updates == [3, 6])
+    }
+
     @Test func curveIsMonotoneAndStartsAtTheInitialSparsity() throws {
         let schedule = try PolynomialDecay(initialSparsity: 0.25, finalSparsity: 0.75, beginStep: 0, endStep: 77, power: 2, frequency: 7)
         #expect(schedule(step: 0).sparsity == 0.25)

@@ -28,13 +28,16 @@ extension PruningSchedule {
         step >= beginStep && (step <= endStep || endStep < 0) && (step - beginStep) % frequency == 0
     }
 
-    /// The mask updates of the steps `0...lastStep` (see ``PruningTimeline``).
+    /// The mask updates of the pruning steps `1...lastStep` (see ``PruningTimeline``): the steps a
+    /// training run visits, since `fit` counts its first batch as pruning step 1, as tfmot's
+    /// wrapper increments its step before updating the masks. So a schedule that begins at step 0
+    /// makes no update there.
     ///
     /// - Precondition: `lastStep >= 0`.
     public func timeline(through lastStep: Int) -> PruningTimeline {
         precondition(lastStep >= 0, "timeline(through:) needs lastStep >= 0, got \(lastStep)")
         var updates: [PruningTimeline.Update] = []
-        for step in 0 ... lastStep {
+        for step in stride(from: 1, through: lastStep, by: 1) {
             let (shouldPrune, sparsity) = self(step: step)
             if shouldPrune { updates.append(.init(step: step, sparsity: sparsity)) }
         }
