@@ -5,13 +5,23 @@
 // `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity and the pruning run's
 // training speed per epoch, `--sparse --inference` for the inference table alone, `--profile
 // SPARSITY BATCH dense|automatic` to predict with the stripped CNN for 10 s under a profiler,
-// `--first-step` for the time from process start to the end of the first training step).
+// `--first-step` for the time from process start to the end of the first training step; `--path
+// NAME` forces a SIMD path for everything).
 import Dispatch
 import Foundation
 import PruneKit
 import PruneKitCharts
 import PruneKitReport
 import _PruneKitKernels
+
+// `--path avx512|avx2+fma|neon|portable` runs every kernel on that SIMD path (one the CPU runs).
+if let flag = CommandLine.arguments.firstIndex(of: "--path") {
+    let path = flag + 1 < CommandLine.arguments.count ? CommandLine.arguments[flag + 1] : ""
+    guard pk_sgemm_select(path) == 0 else {
+        print("bench: --path \(path) is not a SIMD path this CPU runs (avx512, avx2+fma, neon, portable)")
+        exit(2)
+    }
+}
 
 let quick = CommandLine.arguments.contains("--quick")
 let perLayer = CommandLine.arguments.contains("--layers")

@@ -71,15 +71,26 @@ import _PruneKitKernels
                 Dense(10, activation: .softmax)
             } }),
         ]
+        // A fused second convolution whose batch spans several chunks: its input gradient is
+        // written into the buffer its pooled gradient is read from.
+        let chunked: ([Int], () throws -> Sequential) = ([28, 28, 1], { try Sequential(inputShape: [28, 28, 1], seed: 7) {
+            Conv2D(filters: 4, kernelSize: 2, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Conv2D(filters: 16, kernelSize: 2, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Flatten()
+            Dense(10, activation: .softmax)
+        } })
         // The first model again with its first convolution pruned to 87.5% from the first step:
         // its forward pass then runs sparse, its backward pass recomputes the products directly.
         let prunedFirst: ([Int], () throws -> Sequential) = ([14, 14, 1], {
             try models[0].1().pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1), layers: ["conv2d"])
         })
-        for (index, (shape, makeModel)) in (models + [prunedFirst]).enumerated() {
+        for (index, (shape, makeModel)) in (models + [prunedFirst, chunked]).enumerated() {
             var generator = SplitMix64(seed: 40 + UInt64(index))
-            let pixels = (0 ..< 23 * shape.reduce(1, *)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-            let labels = (0 ..< 23).map { _ in UInt8(generator.next() % 10) }
+            let count = index == models.count + 1 ? 300 : 23
+            let pixels = (0 ..< count * shape.reduce(1, *)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let labels = (0 ..< count).map { _ in UInt8(generator.next() % 10) }
             let data = try Dataset(pixels: pixels, labels: labels, imageShape: shape)
             var trained: [[UInt32]] = [], losses: [[Double]] = []
             for policy in [KernelPolicy.dense, .automatic] {
@@ -90,7 +101,7 @@ import _PruneKitKernels
                     let fused = kernels.indices.filter { model.fusedPooling(at: $0, training: true, kernels: kernels) != nil }
                     #expect(!fused.isEmpty, "\(path) model \(index): a convolution runs fused in training")
                 }
-                let history = try model.fit(data, batchSize: 5, epochs: 2, verbose: false, kernels: policy)
+                let history = try model.fit(data, batchSize: count > 23 ? 250 : 5, epochs: 2, verbose: false, kernels: policy)
                 trained.append(model.layers.flatMap(\.parameters).flatMap(\.scalars).map(\.bitPattern))
                 losses.append(history.epochs.map(\.loss))
             }

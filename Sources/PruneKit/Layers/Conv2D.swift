@@ -121,6 +121,13 @@ public struct Conv2D: Layer {
         let direct = (pass.kernel.isDirect || pooled != nil) && filters % 16 == 0
         precondition(pooled == nil || fusesPoolingInTraining(on: pass.kernel), "Conv2D: pooling fused in training needs cheap products")
         let recompute = pooled.map { _ in DirectWeights(self, geometry: geometry) }
+        // Fused, the pooled gradient and the input gradient are the same gradient buffer (the
+        // workspace alternates two, and they are two layers apart): the chunks read a copy.
+        let gradientCopy = pooled != nil && pass.inputGradient != nil
+            ? UnsafeMutableBufferPointer<Float>.allocate(capacity: pass.outputGradient.count) : nil
+        if let gradientCopy { _ = gradientCopy.initialize(fromContentsOf: pass.outputGradient) }
+        defer { gradientCopy?.deallocate() }
+        let pooledGradient = UnsafePointer(gradientCopy?.baseAddress ?? pass.outputGradient.baseAddress!)
         // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
         // Every element is written by its chunk (sumRows, then a non-accumulating product) before
         // it is read, so the array need not be zeroed first.
@@ -134,7 +141,8 @@ public struct Conv2D: Layer {
                     let samples = chunks[index]
                     let rows = samples.count * geometry.outputPixels
                     let unpooled = pooled.map {
-                        recomputedGradient(pass, pooling: $0, weights: recompute!, samples: samples, geometry: geometry)
+                        recomputedGradient(pass, pooling: $0, pooledGradient: pooledGradient, weights: recompute!, samples: samples,
+                                           geometry: geometry)
                     }
                     defer { unpooled?.deallocate() }
                     let gradient = unpooled ?? pass.outputGradient.baseAddress! + samples.lowerBound * outputSize
@@ -170,12 +178,12 @@ public struct Conv2D: Layer {
     }
 
     /// The gradient at the convolution's pre-activation outputs for `samples` (freed by the
-    /// caller), from the pooled layer's output and gradient in `pass`: the products recomputed
+    /// caller), from the pooled layer's output in `pass` and `pooledGradient`: the products recomputed
     /// as the forward pass computed them (``forwardDirect(_:pooling:)`` without pooling: the
     /// direct products, bias, activation), then ``pk_maxpool_backward`` through the activation
     /// (a ReLU's rule; a linear one passes the gradient on), in place.
-    private func recomputedGradient(_ pass: BackwardPass, pooling pooled: Pooling, weights: DirectWeights,
-                                    samples: Range<Int>, geometry: Geometry) -> UnsafeMutablePointer<Float> {
+    private func recomputedGradient(_ pass: BackwardPass, pooling pooled: Pooling, pooledGradient: UnsafePointer<Float>,
+                                    weights: DirectWeights, samples: Range<Int>, geometry: Geometry) -> UnsafeMutablePointer<Float> {
         let outputSize = geometry.outputPixels * filters
         let values = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * outputSize)
         weights.products(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples: samples.count,
@@ -187,7 +195,7 @@ public struct Conv2D: Layer {
         for (slot, sample) in samples.enumerated() {
             let sampleValues = values + slot * outputSize
             pk_maxpool_backward(sampleValues, pass.output.baseAddress! + sample * pooled.outputSize,
-                                pass.outputGradient.baseAddress! + sample * pooled.outputSize, sampleValues, outputSize,
+                                pooledGradient + sample * pooled.outputSize, sampleValues, outputSize,
                                 geometry.outputWidth, filters, pooled.outputHeight, pooled.outputWidth,
                                 pooled.window.height, pooled.window.width, activation == .relu ? 1 : 0)
         }

@@ -95,7 +95,7 @@ extension Conv2D: SparseComputable {
                                 let input = planes ?? pass.inputPlanes!.base + samples.lowerBound * layout.sampleStride
                                 let output = pass.output.baseAddress! + samples.lowerBound * outputSize
                                 if let pooled {
-                                    return forwardPooled(pooled, layout: layout, blocks: sparse.rowBlocks, starts: starts.baseAddress!,
+                                    forwardPooled(pooled, layout: layout, blocks: sparse.rowBlocks, starts: starts.baseAddress!,
                                                          offsets: offsets.baseAddress, values: values.baseAddress, bias: bias.baseAddress!,
                                                          input: input, samples: samples, planes: pass.outputPlanes, output: output)
                                     return
