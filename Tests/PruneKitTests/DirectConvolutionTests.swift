@@ -62,25 +62,11 @@ import _PruneKitKernels
                 Flatten()
                 Dense(10, activation: .softmax)
             } }),
-            ([12, 12, 1], { try Sequential(inputShape: [12, 12, 1], seed: 6) {
-                Conv2D(filters: 4, kernelSize: 2, activation: .relu)
-                MaxPool2D(poolSize: 2)
-                Conv2D(filters: 16, kernelSize: 2, activation: .relu)
-                MaxPool2D(poolSize: 2)
-                Flatten()
-                Dense(10, activation: .softmax)
-            } }),
+            ([12, 12, 1], { try Self.twoFusedConvolutions(inputShape: [12, 12, 1], seed: 6) }),
         ]
         // A fused second convolution whose batch spans several chunks: its input gradient is
         // written into the buffer its pooled gradient is read from.
-        let chunked: ([Int], () throws -> Sequential) = ([28, 28, 1], { try Sequential(inputShape: [28, 28, 1], seed: 7) {
-            Conv2D(filters: 4, kernelSize: 2, activation: .relu)
-            MaxPool2D(poolSize: 2)
-            Conv2D(filters: 16, kernelSize: 2, activation: .relu)
-            MaxPool2D(poolSize: 2)
-            Flatten()
-            Dense(10, activation: .softmax)
-        } })
+        let chunked: ([Int], () throws -> Sequential) = ([28, 28, 1], { try Self.twoFusedConvolutions(inputShape: [28, 28, 1], seed: 7) })
         // The first model again with its first convolution pruned to 87.5% from the first step:
         // its forward pass then runs sparse, its backward pass recomputes the products directly.
         let prunedFirst: ([Int], () throws -> Sequential) = ([14, 14, 1], {
@@ -108,6 +94,18 @@ import _PruneKitKernels
             let differing = zip(trained[0], trained[1]).filter { $0 != $1 }.count
             #expect(differing == 0, "\(path) model \(index): \(differing) of \(trained[0].count) weights differ")
             #expect(losses[0] == losses[1], "\(path) model \(index): losses")
+        }
+    }
+
+    /// Two convolutions with few inputs per output (4 and 16), each followed by a MaxPool2D.
+    private static func twoFusedConvolutions(inputShape: [Int], seed: UInt64) throws -> Sequential {
+        try Sequential(inputShape: inputShape, seed: seed) {
+            Conv2D(filters: 4, kernelSize: 2, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Conv2D(filters: 16, kernelSize: 2, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Flatten()
+            Dense(10, activation: .softmax)
         }
     }
 
