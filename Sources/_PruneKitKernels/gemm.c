@@ -19,7 +19,8 @@
  * the selected implementation — never on M, N, MC, NC or how a caller splits rows or columns.
  *
  * Packing buffers live in a per-thread workspace, so concurrent calls from several threads are
- * safe. The only shared mutable state is the dispatch choice (detected, or set by pk_sgemm_select).
+ * safe. The only shared mutable state is the detected dispatch choice; a choice set by
+ * pk_sgemm_select belongs to the calling thread.
  */
 #include "PruneKitKernels.h"
 #include "gemm_internal.h"
@@ -32,7 +33,7 @@
 /* MARK: - Dispatch */
 
 static _Atomic(const pk_gemm_kernel *) detectedKernel; /* resolved lazily; idempotent */
-static _Atomic(const pk_gemm_kernel *) selectedKernel; /* set by pk_sgemm_select; NULL: detected */
+static _Thread_local const pk_gemm_kernel *selectedKernel; /* this thread's pk_sgemm_select choice; NULL: detected */
 
 /* Every kernel compiled for this architecture, best first. */
 static const pk_gemm_kernel *const kernels[] = {
@@ -71,7 +72,7 @@ static const pk_gemm_kernel *detectKernel(void) {
 
 /* Racing first calls may both detect; they store the same pointer, so that is harmless. */
 const pk_gemm_kernel *pk_gemm_active(void) {
-    const pk_gemm_kernel *kernel = atomic_load_explicit(&selectedKernel, memory_order_acquire);
+    const pk_gemm_kernel *kernel = selectedKernel;
     if (kernel != NULL) return kernel;
     kernel = atomic_load_explicit(&detectedKernel, memory_order_acquire);
     if (kernel == NULL) {
@@ -94,7 +95,7 @@ int pk_sgemm_supports(const char *name) {
 
 int pk_sgemm_select(const char *name) {
     if (name == NULL) {
-        atomic_store_explicit(&selectedKernel, NULL, memory_order_release);
+        selectedKernel = NULL;
         return 0;
     }
     static const char *const knownNames[] = {"avx512", "avx2+fma", "neon", "portable"};
@@ -104,9 +105,11 @@ int pk_sgemm_select(const char *name) {
     if (!known) return -1;
     const pk_gemm_kernel *kernel = kernelNamed(name);
     if (kernel == NULL || !cpuRuns(kernel)) return -2; /* not built for this architecture, or not this CPU */
-    atomic_store_explicit(&selectedKernel, kernel, memory_order_release);
+    selectedKernel = kernel;
     return 0;
 }
+
+const char *pk_sgemm_selection(void) { return selectedKernel == NULL ? NULL : selectedKernel->name; }
 
 const char *pk_sgemm_implementation(void) { return pk_gemm_active()->name; }
 

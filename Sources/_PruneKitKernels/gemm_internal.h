@@ -58,7 +58,7 @@ PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_avx512;
 PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_neon;
 #endif
 
-/* The kernel pk_sgemm uses now: the one pk_sgemm_select chose, else the best the CPU runs. */
+/* The kernel pk_sgemm uses now: the one pk_sgemm_select chose on this thread, else the best the CPU runs. */
 PK_HIDDEN const pk_gemm_kernel *pk_gemm_active(void);
 
 /*

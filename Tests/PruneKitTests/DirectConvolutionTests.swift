@@ -10,8 +10,8 @@ import _PruneKitKernels
 /// Shapes: one and several channels, square and oblong windows, filter counts around the 16-lane
 /// vectors and past four of them, a patch over two 320-element K blocks, batches of 1 and 3;
 /// kernels unpruned, mostly pruned and fully pruned, with an empty patch row and an empty filter;
-/// inputs with exact zeros and −0. Serialized: the GEMM path is process-wide.
-@Suite(.serialized) struct DirectConvolutionTests {
+/// inputs with exact zeros and −0.
+struct DirectConvolutionTests {
     /// (input shape, kernel window, filters).
     static let shapes: [([Int], (Int, Int), Int)] = [
         ([28, 28, 1], (3, 3), 32),   // the article's first convolution

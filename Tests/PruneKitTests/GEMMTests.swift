@@ -1,13 +1,17 @@
 import Dispatch
+import Foundation
+import Synchronization
 import Testing
 import _PruneKitKernels
+@testable import PruneKit
 
 /// Tests for `pk_sgemm` (Sources/_PruneKitKernels): accuracy against a double-precision
 /// reference for every transpose combination, the K = 0 contract, and bit-identical results
 /// when a caller splits the rows or columns of C into separate calls. Each test runs on every
 /// implementation this CPU can run (`pk_sgemm_select`); the per-path contract tests of paths the
-/// CPU lacks are reported as skipped. The suite is serialized because the selection is process-wide.
-@Suite(.serialized) struct GEMMTests {
+/// CPU lacks are reported as skipped. The selection belongs to the thread that makes it, so the
+/// tests run in parallel with others.
+struct GEMMTests {
     @Test func implementationNames() {
         #expect(gemmPaths.contains(String(cString: pk_sgemm_implementation())))
         #expect(pk_sgemm_supports("portable") == 1)
@@ -24,6 +28,35 @@ import _PruneKitKernels
         }
         // Dispatch picks the first path of the list the CPU runs.
         #expect(String(cString: pk_sgemm_implementation()) == gemmPaths.first { pk_sgemm_supports($0) == 1 })
+    }
+
+    /// A path chosen on one thread is that thread's: a thread started elsewhere keeps CPU
+    /// dispatch, and every piece of a parallel loop started from the choosing thread runs on the
+    /// chosen path, whichever thread runs it.
+    @Test func selectionBelongsToTheThread() {
+        let detected = String(cString: pk_sgemm_implementation())
+        // "portable" is always built and never what dispatch picks on a SIMD CPU.
+        guard detected != "portable" else { return }
+        withPath("portable") {
+            #expect(String(cString: pk_sgemm_selection()) == "portable")
+            let elsewhere = Mutex<String?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            let thread = Thread {
+                elsewhere.withLock { $0 = String(cString: pk_sgemm_implementation()) }
+                done.signal()
+            }
+            thread.start()
+            done.wait()
+            #expect(elsewhere.withLock { $0 } == detected)
+            let pieces = Mutex<[Int: String]>([:])
+            Parallel.forEach(16) { index in
+                let path = String(cString: pk_sgemm_implementation())
+                pieces.withLock { $0[index] = path }
+            }
+            #expect(pieces.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0 ..< 16).map { ($0, "portable") }))
+        }
+        #expect(pk_sgemm_selection() == nil)
+        #expect(String(cString: pk_sgemm_implementation()) == detected)
     }
 
     @Test func exhaustiveSmallSizes() {
@@ -163,10 +196,15 @@ import _PruneKitKernels
                     let halves = [0..<151, 151..<301]
                     var parts = p.c
                     let ldc = parts.ld
+                    // The path chosen on this thread, which the two threads must select for themselves.
+                    nonisolated(unsafe) let path = pk_sgemm_selection()
                     parts.scalars.withUnsafeMutableBufferPointer { cp in
                         // Each thread writes only its own rows of C.
                         nonisolated(unsafe) let base = cp.baseAddress!
                         DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            let own = pk_sgemm_selection()
+                            _ = pk_sgemm_select(path)
+                            defer { _ = pk_sgemm_select(own) }
                             p.run(into: base, ldc: ldc, accumulate: false, rows: halves[half], cols: 0..<40)
                         }
                     }

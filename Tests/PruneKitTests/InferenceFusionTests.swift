@@ -8,8 +8,8 @@ import _PruneKitKernels
 /// Dense layer (pk_spmv) — bit for bit, on every fused multiply-add GEMM path, one test each (those this
 /// CPU lacks are reported as skipped). Shapes include conv outputs that pooling does not tile, pool
 /// windows other than 2 × 2, filter counts that do not fill a vector, and kernels unpruned, mostly
-/// pruned and fully pruned. Serialized: the GEMM path is process-wide.
-@Suite(.serialized) struct InferenceFusionTests {
+/// pruned and fully pruned.
+struct InferenceFusionTests {
     /// (input shape, conv1 filters, conv2 filters, pool window, activation).
     static let models: [([Int], Int, Int, (Int, Int), Activation)] = [
         ([28, 28, 1], 32, 64, (2, 2), .relu),   // the article's CNN

@@ -8,8 +8,8 @@ import _PruneKitKernels
 /// the GEMM path; those it lacks are reported as skipped). Shapes have a dropped last row and
 /// column, channel counts and row widths around the 8- and 16-lane vectors, and windows other
 /// than 2 × 2; values are quantised so that windows have ties, and the fused kernels also see
-/// ±0, ±∞ and NaN. Serialized: the path is process-wide.
-@Suite(.serialized) struct PoolingKernelTests {
+/// ±0, ±∞ and NaN.
+struct PoolingKernelTests {
     /// (height, width, channels, pool height, pool width).
     static let shapes = [(7, 5, 1, 2, 2), (6, 9, 9, 3, 2), (5, 5, 70, 2, 2), (4, 4, 8, 1, 1), (9, 7, 33, 2, 3),
                          (26, 26, 3, 2, 2), (11, 11, 17, 2, 2), (4, 41, 2, 2, 2)]

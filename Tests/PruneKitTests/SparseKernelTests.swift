@@ -7,9 +7,8 @@ import _PruneKitKernels
 /// against pk_sddmm's 16-lane contract written out in Swift (and close to the dense gradient),
 /// on every fused multiply-add GEMM path this CPU runs. Shapes include sizes that do not fill a
 /// vector of 16 rows, inner dimensions over one 320-element K block, empty rows and columns, and
-/// kernels kept entirely, half, mostly pruned and fully pruned. Serialized: the GEMM path is
-/// process-wide.
-@Suite(.serialized) struct SparseKernelTests {
+/// kernels kept entirely, half, mostly pruned and fully pruned.
+struct SparseKernelTests {
     /// Kept fractions of the masks tried: unpruned, half, 12.5%, 3% and fully pruned.
     static let densities: [Double] = [1, 0.5, 0.125, 0.03, 0]
 

@@ -1,10 +1,12 @@
+import _PruneKitKernels
 import Dispatch
 
 /// Runs independent pieces of work on all cores.
 ///
 /// Work is always cut into the same pieces whatever the number of cores (callers choose piece sizes
 /// from the data, never from the thread count), and each piece writes only its own outputs, so
-/// results are bit-identical on any number of threads.
+/// results are bit-identical on any number of threads. The pieces run on the caller's kernel path
+/// (``pk_sgemm_select``, a per-thread choice), whichever thread runs them.
 enum Parallel {
     /// Calls `body(i)` for every `i` in `0..<count`, concurrently, and returns when all are done.
     ///
@@ -16,15 +18,27 @@ enum Parallel {
         case 1: body(0)
         default:
             withoutActuallyEscaping(body) { body in
-                let work = DisjointWork(body: body)
-                DispatchQueue.concurrentPerform(iterations: count) { work.body($0) }
+                let work = DisjointWork(body: body, path: pk_sgemm_selection())
+                DispatchQueue.concurrentPerform(iterations: count) { work.run($0) }
             }
         }
     }
 
-    /// A closure whose concurrent calls write disjoint memory (see ``forEach(_:_:)``).
+    /// A closure whose concurrent calls write disjoint memory (see ``forEach(_:_:)``), and the
+    /// kernel path its caller chose.
     private struct DisjointWork: @unchecked Sendable {
         let body: (Int) -> Void
+        /// The caller's ``pk_sgemm_select`` choice (a static C string), or `nil` for CPU dispatch.
+        let path: UnsafePointer<CChar>?
+
+        /// `body(index)` on the caller's kernel path, the running thread's own restored afterwards.
+        func run(_ index: Int) {
+            let own = pk_sgemm_selection()
+            guard own != path else { return body(index) }
+            _ = pk_sgemm_select(path)
+            body(index)
+            _ = pk_sgemm_select(own)
+        }
     }
 
     /// Splits `0..<total` into ranges of at most `size` elements.

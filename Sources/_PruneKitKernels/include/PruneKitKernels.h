@@ -34,10 +34,16 @@ const char *pk_sgemm_implementation(void);
 /// Whether this build and CPU can run the implementation `name` (see pk_sgemm_implementation).
 int pk_sgemm_supports(const char *name);
 
-/// Forces the implementation `name` for every later call (process-wide), or restores CPU dispatch
-/// when `name` is NULL; for tests and benchmarks that compare paths. Returns 0 on success, -1 for
-/// an unknown name, -2 when this build or CPU cannot run it (the choice is then left unchanged).
+/// Forces the implementation `name` for every later call on the calling thread, or restores CPU
+/// dispatch there when `name` is NULL; for tests and benchmarks that compare paths. The choice
+/// belongs to the thread (PruneKit's parallel loops hand it to the threads they run on, see
+/// pk_sgemm_selection), so tests on other threads keep theirs. Every kernel with SIMD instances
+/// (element-wise, pooling, sparse, direct convolution) follows it. Returns 0 on success, -1 for an
+/// unknown name, -2 when this build or CPU cannot run it (the choice is then left unchanged).
 int pk_sgemm_select(const char *name);
+
+/// The calling thread's pk_sgemm_select choice (a static string), or NULL when it uses CPU dispatch.
+const char *pk_sgemm_selection(void);
 
 /* MARK: - Element-wise kernels
  *
