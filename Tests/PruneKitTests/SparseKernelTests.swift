@@ -29,9 +29,11 @@ struct SparseKernelTests {
     @Test func convolutionMatchesDenseProducts() throws {
         var generator = SplitMix64(seed: 12)
         // (input shape, filters, kernel): odd planes, a 1×1 output, a 1×1 kernel, the article's conv2 shape
-        // (K = 288) and a K = 3·3·40 = 360 kernel over two K blocks.
+        // (K = 288), a K = 3·3·40 = 360 kernel over two K blocks, and 330 filters, whose input gradient
+        // sums over two blocks of filters.
         let cases: [([Int], Int, (Int, Int))] = [([5, 7, 3], 4, (3, 2)), ([4, 4, 1], 2, (4, 4)), ([6, 5, 2], 3, (1, 1)),
-                                                 ([13, 13, 32], 64, (3, 3)), ([5, 5, 40], 5, (3, 3)), ([28, 28, 1], 32, (3, 3))]
+                                                 ([13, 13, 32], 64, (3, 3)), ([5, 5, 40], 5, (3, 3)), ([28, 28, 1], 32, (3, 3)),
+                                                 ([4, 5, 2], 330, (2, 3))]
         for (shape, filters, kernelSize) in cases {
             // The article's conv2 shape is large for the Swift reference in a debug build: fewer cases.
             let large = shape == [13, 13, 32]
