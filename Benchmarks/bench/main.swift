@@ -122,18 +122,38 @@ func numpyGFLOPS() -> [Double]? {
 }
 
 /// The GEMM table: each shape on every SIMD path, 1 and 2 threads, next to NumPy in the same run.
+/// NumPy runs before and after PruneKit and keeps its better figure per shape (a slower moment of
+/// the machine then counts against PruneKit only); the last column is the dispatched path's
+/// 2-thread figure as a share of NumPy's.
 func gemmTable() {
-    let numpy = numpyGFLOPS()
-    print("GEMM at batch 250 (GFLOPS)        " + gemmPaths.map { "\($0) 1 thr / 2 thr".padding(toLength: 24, withPad: " ", startingAt: 0) }.joined()
-          + "NumPy @ (default threads)")
-    for (index, shape) in shapes.enumerated() {
-        var line = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)".padding(toLength: 34, withPad: " ", startingAt: 0)
-        for path in gemmPaths {
+    let before = numpyGFLOPS()
+    var rows: [(label: String, perPath: [(one: Double, two: Double)])] = []
+    for shape in shapes {
+        let label = "\(shape.name) \(shape.m)×\(shape.k)×\(shape.n)"
+        rows.append((label, gemmPaths.map { path in
             _ = pk_sgemm_select(path)
-            line += String(format: "%7.1f / %7.1f         ", gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2))
+            defer { _ = pk_sgemm_select(nil) }
+            return (gemmGFLOPS(shape, threads: 1), gemmGFLOPS(shape, threads: 2))
+        }))
+    }
+    let after = numpyGFLOPS()
+    let numpy: [Double]? = switch (before, after) {
+    case let (before?, after?): zip(before, after).map { max($0, $1) }
+    case let (one?, nil), let (nil, one?): one
+    case (nil, nil): nil
+    }
+    let dispatched = gemmPaths.firstIndex(of: String(cString: pk_sgemm_implementation()))
+    print("GEMM at batch 250 (GFLOPS)        " + gemmPaths.map { "\($0) 1 thr / 2 thr".padding(toLength: 24, withPad: " ", startingAt: 0) }.joined()
+          + "NumPy @ (best of 2 runs)  \(dispatched.map { "\(gemmPaths[$0]) 2 thr / NumPy" } ?? "")")
+    for (index, row) in rows.enumerated() {
+        var line = row.label.padding(toLength: 34, withPad: " ", startingAt: 0)
+        for figures in row.perPath { line += String(format: "%7.1f / %7.1f         ", figures.one, figures.two) }
+        if let numpy, index < numpy.count {
+            line += String(format: "%7.1f", numpy[index])
+            if let dispatched { line += String(format: "                   %5.0f%%", row.perPath[dispatched].two / numpy[index] * 100) }
+        } else {
+            line += "  (no numpy)"
         }
-        _ = pk_sgemm_select(nil)
-        line += numpy.flatMap { index < $0.count ? String(format: "%7.1f", $0[index]) : nil } ?? "  (no numpy)"
         print(line)
     }
 }
