@@ -76,10 +76,15 @@ func gemmGFLOPS(_ shape: Shape, threads: Int) -> Double {
             c.withUnsafeMutableBufferPointer { c in
                 let rows = (shape.m + threads - 1) / threads
                 nonisolated(unsafe) let (sa, sb, sc) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
+                // The path selected on this thread, which each thread of the loop selects for itself.
+                nonisolated(unsafe) let path = pk_sgemm_selection()
                 return seconds(repeats: quick ? 3 : 10) {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                         let start = t * rows, count = min(rows, shape.m - start)
                         guard count > 0 else { return }
+                        let own = pk_sgemm_selection()
+                        _ = pk_sgemm_select(path)
+                        defer { _ = pk_sgemm_select(own) }
                         pk_sgemm(shape.transA ? 1 : 0, shape.transB ? 1 : 0, count, shape.n, shape.k,
                                  sa + (shape.transA ? start : start * lda), lda, sb, ldb, 0, sc + start * shape.n, shape.n)
                     }
