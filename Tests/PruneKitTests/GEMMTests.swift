@@ -196,15 +196,10 @@ struct GEMMTests {
                     let halves = [0..<151, 151..<301]
                     var parts = p.c
                     let ldc = parts.ld
-                    // The path chosen on this thread, which the two threads must select for themselves.
-                    nonisolated(unsafe) let path = pk_sgemm_selection()
                     parts.scalars.withUnsafeMutableBufferPointer { cp in
-                        // Each thread writes only its own rows of C.
-                        nonisolated(unsafe) let base = cp.baseAddress!
-                        DispatchQueue.concurrentPerform(iterations: 2) { half in
-                            let own = pk_sgemm_selection()
-                            _ = pk_sgemm_select(path)
-                            defer { _ = pk_sgemm_select(own) }
+                        // Each piece writes only its own rows of C, on this thread's path (Parallel hands it on).
+                        let base = cp.baseAddress!
+                        Parallel.forEach(2) { half in
                             p.run(into: base, ldc: ldc, accumulate: false, rows: halves[half], cols: 0..<40)
                         }
                     }
