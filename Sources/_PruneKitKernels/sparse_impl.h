@@ -97,6 +97,147 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
     }
 }
 
+/* One tile of pk_spconv_pool_lanes: products at VECTORS consecutive positions of a row, the
+   position u reading the input at `tile + u·pixelStride`, as PK_SPMM_PASS sums them (one chain
+   per block from +0, the blocks added in order), stored to `products + 16·u`. */
+#define PK_SPCONV_TILE(VECTORS)                                                                   \
+    do {                                                                                          \
+        pk_f32x16 t[8] = {{0}};                                                                   \
+        for (ptrdiff_t block = 0; block < blocks; block++) {                                      \
+            pk_f32x16 s[8] = {{0}};                                                               \
+            const int32_t first = starts[filter * blocks + block];                                \
+            const int32_t end = starts[filter * blocks + block + 1];                              \
+            for (int32_t e = first; e < end; e++) {                                               \
+                const float *p = tile + offsets[e];                               \
+                const pk_f32x16 w = (pk_f32x16){0} + values[e];                                   \
+                for (int u = 0; u < (VECTORS); u++)                                               \
+                    s[u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[u]);   \
+            }                                                                                     \
+            for (int u = 0; u < (VECTORS); u++) t[u] = block == 0 ? s[u] : t[u] + s[u];           \
+        }                                                                                         \
+        for (int u = 0; u < (VECTORS); u++) PK_F32X16(products + 16 * u) = t[u];                  \
+    } while (0)
+
+/* PK_SPCONV_TILE for a kernel whose patch is one block: the chains are the sums. */
+#define PK_SPCONV_SINGLE_TILE(VECTORS)                                                            \
+    do {                                                                                          \
+        pk_f32x16 s[16] = {{0}};                                                                  \
+        const int32_t end = starts[filter + 1];                                                   \
+        for (int32_t e = starts[filter]; e < end; e++) {                                          \
+            const float *p = tile + offsets[e];                                   \
+            const pk_f32x16 w = (pk_f32x16){0} + values[e];                                       \
+            for (int u = 0; u < (VECTORS); u++)                                                   \
+                s[u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[u]);       \
+        }                                                                                         \
+        for (int u = 0; u < (VECTORS); u++) PK_F32X16(products + 16 * u) = s[u];                  \
+    } while (0)
+
+/* v = v + bias, then pk_relu's rule when relu is set (+0 unless above 0); then m = v > m ? v : m. */
+#define PK_SPCONV_ACTIVATE(v, b, relu)                                                            \
+    do {                                                                                          \
+        (v) = (v) + (b);                                                                          \
+        if (relu) (v) = (pk_f32x16)((pk_i32x16)(v) & ((v) > (pk_f32x16){0}));                     \
+    } while (0)
+#define PK_SPCONV_KEEP_LARGER(m, v)                                                               \
+    do {                                                                                          \
+        const pk_i32x16 larger_ = (v) > (m);                                                      \
+        (m) = (pk_f32x16)(((pk_i32x16)(v) & larger_) | ((pk_i32x16)(m) & ~larger_));              \
+    } while (0)
+
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
+    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
+    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
+    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, ptrdiff_t groups, ptrdiff_t inputGroupStride,
+    ptrdiff_t outputGroupStride) {
+    /* Tiles of whole windows along a row, of near-equal widths and at most as many positions as
+       the registers hold accumulators for (at least one window, a row of it at a time); every
+       filter reads a tile's input while it is in cache, and pools its products at once. */
+    const ptrdiff_t registers = blocks == 1 ? PK_SPARSE_MAX_SINGLE : PK_SPARSE_MAX_VECTORS;
+    const ptrdiff_t limit = registers < PK_SPCONV_MAX_TILE ? registers : PK_SPCONV_MAX_TILE;
+    const ptrdiff_t most = limit / poolWidth > 0 ? limit / poolWidth : 1; /* windows per tile */
+    const ptrdiff_t tiles = (pooledWidth + most - 1) / most;
+    const ptrdiff_t parts = (poolWidth + limit - 1) / limit; /* pieces of one window row, when wider than `limit` */
+    for (ptrdiff_t group = 0; group < groups; group++) {
+        const float *in = input + group * inputGroupStride;
+        float *out = output + group * outputGroupStride;
+        for (ptrdiff_t py = 0; py < pooledHeight; py++) {
+            ptrdiff_t px0 = 0;
+            for (ptrdiff_t pass = 0; pass < tiles; pass++) {
+                const ptrdiff_t windows = (pooledWidth - px0 + tiles - pass - 1) / (tiles - pass);
+                const ptrdiff_t columns = windows * poolWidth;
+                for (ptrdiff_t filter = 0; filter < filters; filter++) {
+                    /* The products of the tile's windows: scratch[(row·columns + x)·16]. */
+                    for (ptrdiff_t row = 0; row < poolHeight; row++) {
+                        ptrdiff_t x = 0;
+                        for (ptrdiff_t part = 0; part < (windows == 1 ? parts : 1); part++) {
+                            const ptrdiff_t width = windows == 1 ? (columns - x + parts - part - 1) / (parts - part) : columns;
+                            const float *tile = in + (py * poolHeight + row) * rowStride + (px0 * poolWidth + x) * pixelStride;
+                            float *products = scratch + (row * columns + x) * 16;
+                            if (blocks == 1) {
+                                switch (width) {
+#if PK_SPARSE_MAX_SINGLE >= 12
+                                case 12: PK_SPCONV_SINGLE_TILE(12); break;
+                                case 11: PK_SPCONV_SINGLE_TILE(11); break;
+                                case 10: PK_SPCONV_SINGLE_TILE(10); break;
+                                case 9: PK_SPCONV_SINGLE_TILE(9); break;
+                                case 8: PK_SPCONV_SINGLE_TILE(8); break;
+                                case 7: PK_SPCONV_SINGLE_TILE(7); break;
+#endif
+#if PK_SPARSE_MAX_SINGLE >= 6
+                                case 6: PK_SPCONV_SINGLE_TILE(6); break;
+                                case 5: PK_SPCONV_SINGLE_TILE(5); break;
+                                case 4: PK_SPCONV_SINGLE_TILE(4); break;
+#endif
+                                case 3: PK_SPCONV_SINGLE_TILE(3); break;
+                                case 2: PK_SPCONV_SINGLE_TILE(2); break;
+                                default: PK_SPCONV_SINGLE_TILE(1); break;
+                                }
+                            } else {
+                                switch (width) {
+#if PK_SPARSE_MAX_VECTORS >= 8
+                                case 8: PK_SPCONV_TILE(8); break;
+                                case 7: PK_SPCONV_TILE(7); break;
+                                case 6: PK_SPCONV_TILE(6); break;
+                                case 5: PK_SPCONV_TILE(5); break;
+#endif
+#if PK_SPARSE_MAX_VECTORS >= 4
+                                case 4: PK_SPCONV_TILE(4); break;
+#endif
+                                case 3: PK_SPCONV_TILE(3); break;
+                                case 2: PK_SPCONV_TILE(2); break;
+                                default: PK_SPCONV_TILE(1); break;
+                                }
+                            }
+                            x += width;
+                        }
+                    }
+                    /* Bias, activation and the windows' maxima, in row-major order within each window. */
+                    const pk_f32x16 b = (pk_f32x16){0} + bias[filter];
+                    for (ptrdiff_t w = 0; w < windows; w++) {
+                        const float *window = scratch + w * poolWidth * 16;
+                        pk_f32x16 m = PK_CF32X16(window);
+                        PK_SPCONV_ACTIVATE(m, b, relu);
+                        for (ptrdiff_t i = 0; i < poolHeight; i++)
+                            for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
+                                pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
+                                PK_SPCONV_ACTIVATE(v, b, relu);
+                                PK_SPCONV_KEEP_LARGER(m, v);
+                            }
+                        PK_F32X16(out + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
+                    }
+                }
+                px0 += windows;
+            }
+        }
+    }
+}
+
+#undef PK_SPCONV_TILE
+#undef PK_SPCONV_SINGLE_TILE
+#undef PK_SPCONV_ACTIVATE
+#undef PK_SPCONV_KEEP_LARGER
+
 /* The lanes of `acc` summed into `result`: halves, then quarters, eighths, and the last two
    lanes (a statement macro: a vector argument of the baseline instance would change the ABI). */
 #define PK_SPARSE_REDUCE(acc, result)                                                                   \

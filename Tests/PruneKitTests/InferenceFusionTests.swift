@@ -3,8 +3,8 @@ import _PruneKitKernels
 @testable import PruneKit
 
 /// Inference's shortcuts (Sources/PruneKit/Model/Workspace.swift) against running every layer on
-/// its own: a Conv2D fused with the MaxPool2D after it (dense im2col + GEMM and sparse
-/// channel-major products), Dropout and Flatten skipped, and a single sample through a sparse
+/// its own: a Conv2D fused with the MaxPool2D after it (dense im2col + GEMM, sparse channel-major
+/// products for small batches, and 16 samples per vector for larger ones), Dropout and Flatten skipped, and a single sample through a sparse
 /// Dense layer (pk_spmv) — bit for bit, on every fused multiply-add GEMM path, one test each (those this
 /// CPU lacks are reported as skipped). Shapes include conv outputs that pooling does not tile, pool
 /// windows other than 2 × 2, filter counts that do not fill a vector, and kernels unpruned, mostly
@@ -16,6 +16,7 @@ struct InferenceFusionTests {
         ([13, 11, 3], 5, 13, (2, 2), .relu),    // conv outputs 11×9 and 4×3: rows and columns left over
         ([16, 17, 2], 8, 3, (3, 2), .linear),   // a 3×2 window, linear convolutions
         ([9, 9, 1], 1, 17, (1, 1), .relu),      // a 1×1 window
+        ([9, 8, 40], 6, 5, (2, 2), .relu),      // a 360-element patch: sums over two K blocks
     ]
 
     @Test(.enabled(if: pk_sgemm_supports("avx512") == 1, "this CPU has no AVX-512F"))
@@ -50,7 +51,8 @@ struct InferenceFusionTests {
                 }
                 model.compile(loss: .categoricalCrossentropy, optimizer: Adam())
                 try randomize(&model, density: density, generator: &generator)
-                for batch in [1, 7] {
+                // 37 samples: two full groups of 16 lanes (pk_spconv_pool_lanes) and a partial one.
+                for batch in [1, 7, 37] {
                     let input = (0 ..< batch * shape.reduce(1, *)).map { _ in SplitMix64.unitFloat(generator.next()) }
                     for policy in [KernelPolicy.dense, .automatic, .sparse] {
                         let label = "\(path) \(shape) \(pool) \(activation) density \(density) batch \(batch) \(policy)"

@@ -52,7 +52,7 @@ final class Workspace {
         targets = buffer(capacity * classes)
         parameterGradients = training ? model.layers.map { $0.parameters.map { buffer($0.count) } } : []
         handoffs = training ? [] : model.planesHandoffs(kernels: layerKernels, shapes: shapes).map {
-            ($0, buffer(capacity * $0.layout.sampleStride, zeroed: false))
+            ($0, buffer($0.floats(capacity: capacity), zeroed: false))
         }
     }
 

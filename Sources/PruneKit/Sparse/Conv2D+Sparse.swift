@@ -80,6 +80,9 @@ extension Conv2D: SparseComputable {
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
+        if let pooled, pass.batchSize >= LaneLayout.lanes {
+            return forwardPooledLanes(pass, kernel: sparse, pooling: pooled)
+        }
         let entryOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.columnWeights(kernel.baseAddress!)
@@ -118,6 +121,119 @@ extension Conv2D: SparseComputable {
                                 finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
                                                    bias: bias.baseAddress!, activation: activation,
                                                    offset: samples.lowerBound * outputSize, pass: pass)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Memory layout of a batch for ``pk_spconv_pool_lanes``: groups of 16 samples, each a vector of
+    /// one value per sample, as channel-major planes — value `(y, x, c)` of the samples of group `g`
+    /// at `g·groupStride + (c·pixels + y·width + x)·16`. A partial last group's empty lanes hold
+    /// values that are computed and dropped.
+    struct LaneLayout {
+        /// Samples per group: the 16 lanes of a vector.
+        static let lanes = 16
+        let height: Int, width: Int, channels: Int
+        var pixels: Int { height * width }
+        /// Floats per group.
+        var groupStride: Int { channels * pixels * Self.lanes }
+        /// Groups that hold `samples` samples.
+        static func groups(_ samples: Int) -> Int { (samples + lanes - 1) / lanes }
+
+        init(shape: [Int]) { (height, width, channels) = (shape[0], shape[1], shape[2]) }
+
+        /// Offset of kernel element `k = (i·kernelWidth + j)·channels + c` from its output's position.
+        func patchOffsets(kernelSize: (height: Int, width: Int)) -> [Int32] {
+            (0 ..< kernelSize.height * kernelSize.width * channels).map { k in
+                let c = k % channels, ij = k / channels
+                return Int32((c * pixels + (ij / kernelSize.width) * width + ij % kernelSize.width) * Self.lanes)
+            }
+        }
+
+        /// Group `group` of the channels-last `samples` at `source` (at most 16; the others are not
+        /// written) into `destination`, through `staging` (``groupStride`` floats) when there are
+        /// several channels.
+        func load(_ source: UnsafePointer<Float>, samples: Int, into destination: UnsafeMutablePointer<Float>,
+                  staging: UnsafeMutablePointer<Float>) {
+            let size = pixels * channels
+            guard channels > 1 else { return pk_transpose(samples, size, source, size, destination, Self.lanes) }
+            pk_transpose(samples, size, source, size, staging, Self.lanes) // [pixel][channel][16]
+            let from = UnsafeRawPointer(staging), to = UnsafeMutableRawPointer(destination)
+            let vector = MemoryLayout<SIMD16<Float>>.size
+            for pixel in 0 ..< pixels {
+                for channel in 0 ..< channels {
+                    let value = from.loadUnaligned(fromByteOffset: (pixel * channels + channel) * vector, as: SIMD16<Float>.self)
+                    to.storeBytes(of: value, toByteOffset: (channel * pixels + pixel) * vector, as: SIMD16<Float>.self)
+                }
+            }
+        }
+    }
+
+    /// Groups of 16 samples per piece of ``forwardPooledLanes(_:kernel:pooling:)``.
+    static let laneGroupsPerPiece = 2
+
+    /// A forward pass fused with `pooled` through ``pk_spconv_pool_lanes``, for batches of at
+    /// least 16 samples: 16 samples per vector, so every lane computes a product the pooling
+    /// uses, with aligned loads. The input comes from the convolution before as ``LaneLayout``
+    /// groups (``PlanesHandoff``) or is laid out here; the output goes to the next convolution
+    /// the same way, or back to channels-last.
+    private func forwardPooledLanes(_ pass: ForwardPass, kernel sparse: SparseKernel, pooling pooled: Pooling) {
+        let lanes = LaneLayout.lanes
+        let layout = LaneLayout(shape: pass.inputShape)
+        let outputLayout = LaneLayout(shape: [pooled.outputHeight, pooled.outputWidth, filters])
+        let pieces = Parallel.ranges(LaneLayout.groups(pass.batchSize), size: Self.laneGroupsPerPiece)
+        let scratchCount = pooled.window.height * pooled.outputWidth * pooled.window.width * lanes
+        let entryOffsets = gathered(layout.patchOffsets(kernelSize: kernelSize), at: sparse.columnEntryRows)
+        // Channel-major lane groups for the next convolution, else [pixel][filter][16] to transpose.
+        let (filterStride, pixelStride) = pass.outputPlanes == nil ? (lanes, filters * lanes) : (outputLayout.pixels * lanes, lanes)
+        parameters[0].scalars.withUnsafeBufferPointer { kernel in
+            let weights = sparse.columnWeights(kernel.baseAddress!)
+            parameters[1].scalars.withUnsafeBufferPointer { bias in
+                entryOffsets.withUnsafeBufferPointer { offsets in
+                    weights.withUnsafeBufferPointer { values in
+                        sparse.columnStarts.withUnsafeBufferPointer { starts in
+                            Parallel.forEach(pieces.count) { index in
+                                let piece = pieces[index]
+                                let first = piece.lowerBound * lanes, count = min(pass.batchSize, piece.upperBound * lanes) - first
+                                let input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+                                var owned: [UnsafeMutablePointer<Float>] = []
+                                defer { owned.forEach { $0.deallocate() } }
+                                if let planes = pass.inputPlanes {
+                                    input = planes.base + piece.lowerBound * layout.groupStride
+                                } else {
+                                    // Empty lanes of a partial group: +0.
+                                    input = count < piece.count * lanes ? zeroedBuffer(piece.count * layout.groupStride)
+                                                                        : .allocate(capacity: piece.count * layout.groupStride)
+                                    let staging = count < piece.count * lanes ? zeroedBuffer(layout.channels > 1 ? layout.groupStride : 1)
+                                                                              : .allocate(capacity: layout.channels > 1 ? layout.groupStride : 1)
+                                    owned += [input, staging]
+                                    for group in 0 ..< piece.count {
+                                        layout.load(pass.input.baseAddress! + (first + group * lanes) * layout.pixels * layout.channels,
+                                                    samples: min(lanes, count - group * lanes), into: input + group * layout.groupStride,
+                                                    staging: staging)
+                                    }
+                                }
+                                if let planes = pass.outputPlanes {
+                                    output = planes.base + piece.lowerBound * outputLayout.groupStride
+                                } else {
+                                    output = .allocate(capacity: piece.count * outputLayout.groupStride)
+                                    owned.append(output)
+                                }
+                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                                owned.append(scratch)
+                                pk_spconv_pool_lanes(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, values.baseAddress,
+                                                     bias.baseAddress!, activation == .relu ? 1 : 0, input, layout.width * lanes, lanes,
+                                                     pooled.outputHeight, pooled.outputWidth, pooled.window.height, pooled.window.width,
+                                                     scratch, output, filterStride, pixelStride, piece.count, layout.groupStride,
+                                                     outputLayout.groupStride)
+                                guard pass.outputPlanes == nil else { return }
+                                for group in 0 ..< piece.count {
+                                    pk_transpose(pooled.outputSize, min(lanes, count - group * lanes), output + group * outputLayout.groupStride,
+                                                 lanes, pass.output.baseAddress! + (first + group * lanes) * pooled.outputSize, pooled.outputSize)
+                                }
                             }
                         }
                     }

@@ -7,9 +7,11 @@ struct WidePlanes {
 }
 
 /// Outside training, a sparse Conv2D fused with the MaxPool2D after it can write its pooled
-/// output straight into the wide planes that the next sparse Conv2D reads (past layers that
+/// output straight into the layout that the next sparse Conv2D reads (past layers that
 /// inference skips, such as Dropout): no channels-last round trip and no transposes. The values
-/// are the same; only their layout changes.
+/// are the same; only their layout changes: the consumer's wide planes for batches of fewer than
+/// 16 samples, its ``Conv2D/LaneLayout`` groups for larger ones (both convolutions choose by the
+/// batch size, ``Conv2D/forwardSparse(_:kernel:pooling:)``).
 struct PlanesHandoff {
     /// The convolution that writes the planes.
     let producer: Int
@@ -17,6 +19,12 @@ struct PlanesHandoff {
     let consumer: Int
     /// The consumer's wide layout.
     let layout: Conv2D.WideLayout
+
+    /// Floats that hold either layout of `capacity` samples.
+    func floats(capacity: Int) -> Int {
+        let lanes = Conv2D.LaneLayout(shape: [layout.geometry.inputHeight, layout.geometry.inputWidth, layout.geometry.channels])
+        return max(capacity * layout.sampleStride, Conv2D.LaneLayout.groups(capacity) * lanes.groupStride)
+    }
 }
 
 extension Sequential {
