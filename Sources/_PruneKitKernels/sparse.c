@@ -32,6 +32,7 @@
 #define PK_SPARSE_NAME(x) x##_baseline
 #define PK_SPARSE_MAX_VECTORS 4
 #define PK_SPARSE_MAX_SINGLE 3 /* 12 of the 16 xmm registers */
+#define PK_SPCONV_PAIR_VECTORS 4 /* accumulators of pk_spconv_pool_lanes for 2 × 2 windows: one window */
 #define PK_SDDMM_GROUP 2 /* 8 xmm registers of chains, 4 for b */
 #define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
@@ -39,6 +40,7 @@
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
 #undef PK_SPARSE_MAX_SINGLE
+#undef PK_SPCONV_PAIR_VECTORS
 #undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 
@@ -47,6 +49,7 @@
 #define PK_SPARSE_NAME(x) x##_avx2
 #define PK_SPARSE_MAX_VECTORS 3 /* 6 of the 16 ymm registers for t, 6 for s */
 #define PK_SPARSE_MAX_SINGLE 6 /* 12 of the 16 ymm registers */
+#define PK_SPCONV_PAIR_VECTORS 4 /* one 2 × 2 window: 8 of the 16 ymm registers */
 #define PK_SDDMM_GROUP 4 /* 8 ymm registers of chains, 2 for b */
 #define PK_SPARSE_TRANSPOSE 1
 #include "sparse_impl.h"
@@ -54,6 +57,7 @@
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
 #undef PK_SPARSE_MAX_SINGLE
+#undef PK_SPCONV_PAIR_VECTORS
 #undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 
@@ -61,6 +65,7 @@
 #define PK_SPARSE_NAME(x) x##_avx512
 #define PK_SPARSE_MAX_VECTORS 8 /* 16 of the 32 zmm registers for t and s */
 #define PK_SPARSE_MAX_SINGLE 12 /* 12 of the 32 zmm registers */
+#define PK_SPCONV_PAIR_VECTORS 8 /* two 2 × 2 windows: 8 of the 32 zmm registers */
 #define PK_SDDMM_GROUP 8 /* 8 zmm registers of chains */
 #define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
 #include "sparse_impl.h"
@@ -68,6 +73,7 @@
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
 #undef PK_SPARSE_MAX_SINGLE
+#undef PK_SPCONV_PAIR_VECTORS
 #undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 #endif

@@ -132,11 +132,41 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
         for (int u = 0; u < (VECTORS); u++) PK_F32X16(products + 16 * u) = s[u];                  \
     } while (0)
 
-/* v = v + bias, then pk_relu's rule when relu is set (+0 unless above 0); then m = v > m ? v : m. */
-#define PK_SPCONV_ACTIVATE(v, b, relu)                                                            \
+/* PK_SPCONV_SINGLE_TILE for VECTORS / 2 whole 2 × 2 windows, pooled in registers: each entry's
+   weight and offset are loaded once for both rows (the second at `tile + rowStride`), then each
+   window's four products get bias and activation and their maximum is stored. */
+#define PK_SPCONV_WINDOWS_2X2(VECTORS)                                                            \
+    do {                                                                                          \
+        pk_f32x16 s[2][VECTORS] = {{{0}}};                                                        \
+        const int32_t end = starts[filter + 1];                                                   \
+        for (int32_t e = starts[filter]; e < end; e++) {                                          \
+            const float *p = tile + offsets[e];                                                   \
+            const pk_f32x16 w = (pk_f32x16){0} + values[e];                                       \
+            for (int u = 0; u < (VECTORS); u++) {                                                 \
+                s[0][u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[0][u]); \
+                s[1][u] = __builtin_elementwise_fma(PK_CF32X16(p + rowStride + u * pixelStride), w, s[1][u]); \
+            }                                                                                     \
+        }                                                                                         \
+        const pk_f32x16 b = (pk_f32x16){0} + bias[filter];                                        \
+        for (int u = 0; u < (VECTORS); u += 2) {                                                  \
+            pk_f32x16 m = s[0][u], v1 = s[0][u + 1], v2 = s[1][u], v3 = s[1][u + 1];              \
+            PK_SPCONV_ACTIVATE(m, b, keep);                                                       \
+            PK_SPCONV_ACTIVATE(v1, b, keep);                                                      \
+            PK_SPCONV_ACTIVATE(v2, b, keep);                                                      \
+            PK_SPCONV_ACTIVATE(v3, b, keep);                                                      \
+            PK_SPCONV_KEEP_LARGER(m, v1);                                                         \
+            PK_SPCONV_KEEP_LARGER(m, v2);                                                         \
+            PK_SPCONV_KEEP_LARGER(m, v3);                                                         \
+            PK_F32X16(out + filter * outputFilterStride + (py * pooledWidth + px0 + u / 2) * outputPixelStride) = m; \
+        }                                                                                         \
+    } while (0)
+
+/* v = v + bias, then pk_relu's rule when `keep` is the ReLU mask (+0 unless above 0: lanes
+   where v > 0 or keep is all ones keep their bits). */
+#define PK_SPCONV_ACTIVATE(v, b, keep)                                                            \
     do {                                                                                          \
         (v) = (v) + (b);                                                                          \
-        if (relu) (v) = (pk_f32x16)((pk_i32x16)(v) & ((v) > (pk_f32x16){0}));                     \
+        (v) = (pk_f32x16)((pk_i32x16)(v) & (((v) > (pk_f32x16){0}) | (keep)));                    \
     } while (0)
 #define PK_SPCONV_KEEP_LARGER(m, v)                                                               \
     do {                                                                                          \
@@ -155,7 +185,12 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
        filter reads a tile's input while it is in cache, and pools its products at once. */
     const ptrdiff_t registers = blocks == 1 ? PK_SPARSE_MAX_SINGLE : PK_SPARSE_MAX_VECTORS;
     const ptrdiff_t limit = registers < PK_SPCONV_MAX_TILE ? registers : PK_SPCONV_MAX_TILE;
-    const ptrdiff_t most = limit / poolWidth > 0 ? limit / poolWidth : 1; /* windows per tile */
+    /* 2 × 2 windows of a one-block kernel: both rows in one pass, pooled in registers (PK_SPCONV_WINDOWS_2X2). */
+    const int pairs = blocks == 1 && poolHeight == 2 && poolWidth == 2;
+    /* All ones without ReLU: PK_SPCONV_ACTIVATE then keeps every lane. */
+    const pk_i32x16 keep = (pk_i32x16){0} - (relu ? 0 : 1);
+    const ptrdiff_t most = pairs ? PK_SPCONV_PAIR_VECTORS / 4
+                                 : limit / poolWidth > 0 ? limit / poolWidth : 1; /* windows per tile */
     const ptrdiff_t tiles = (pooledWidth + most - 1) / most;
     const ptrdiff_t parts = (poolWidth + limit - 1) / limit; /* pieces of one window row, when wider than `limit` */
     for (ptrdiff_t group = 0; group < groups; group++) {
@@ -168,6 +203,28 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
                 const ptrdiff_t columns = windows * poolWidth;
                 for (ptrdiff_t filter = 0; filter < filters; filter++) {
                     /* The products of the tile's windows: scratch[(row·columns + x)·16]. */
+                    if (pairs) {
+                        const float *tile = in + py * 2 * rowStride + px0 * 2 * pixelStride;
+                        switch (windows) {
+#if PK_SPCONV_PAIR_VECTORS >= 24
+                        case 6: PK_SPCONV_WINDOWS_2X2(12); break;
+#endif
+#if PK_SPCONV_PAIR_VECTORS >= 20
+                        case 5: PK_SPCONV_WINDOWS_2X2(10); break;
+#endif
+#if PK_SPCONV_PAIR_VECTORS >= 16
+                        case 4: PK_SPCONV_WINDOWS_2X2(8); break;
+#endif
+#if PK_SPCONV_PAIR_VECTORS >= 12
+                        case 3: PK_SPCONV_WINDOWS_2X2(6); break;
+#endif
+#if PK_SPCONV_PAIR_VECTORS >= 8
+                        case 2: PK_SPCONV_WINDOWS_2X2(4); break;
+#endif
+                        default: PK_SPCONV_WINDOWS_2X2(2); break;
+                        }
+                        continue;
+                    }
                     for (ptrdiff_t row = 0; row < poolHeight; row++) {
                         ptrdiff_t x = 0;
                         for (ptrdiff_t part = 0; part < (windows == 1 ? parts : 1); part++) {
@@ -217,11 +274,11 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
                     for (ptrdiff_t w = 0; w < windows; w++) {
                         const float *window = scratch + w * poolWidth * 16;
                         pk_f32x16 m = PK_CF32X16(window);
-                        PK_SPCONV_ACTIVATE(m, b, relu);
+                        PK_SPCONV_ACTIVATE(m, b, keep);
                         for (ptrdiff_t i = 0; i < poolHeight; i++)
                             for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
                                 pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
-                                PK_SPCONV_ACTIVATE(v, b, relu);
+                                PK_SPCONV_ACTIVATE(v, b, keep);
                                 PK_SPCONV_KEEP_LARGER(m, v);
                             }
                         PK_F32X16(out + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
@@ -235,6 +292,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
 
 #undef PK_SPCONV_TILE
 #undef PK_SPCONV_SINGLE_TILE
+#undef PK_SPCONV_WINDOWS_2X2
 #undef PK_SPCONV_ACTIVATE
 #undef PK_SPCONV_KEEP_LARGER
 

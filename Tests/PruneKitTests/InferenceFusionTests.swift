@@ -17,6 +17,7 @@ struct InferenceFusionTests {
         ([16, 17, 2], 8, 3, (3, 2), .linear),   // a 3×2 window, linear convolutions
         ([9, 9, 1], 1, 17, (1, 1), .relu),      // a 1×1 window
         ([9, 8, 40], 6, 5, (2, 2), .relu),      // a 360-element patch: sums over two K blocks
+        ([12, 12, 2], 7, 9, (2, 2), .linear),   // 2 × 2 windows without ReLU
     ]
 
     @Test(.enabled(if: pk_sgemm_supports("avx512") == 1, "this CPU has no AVX-512F"))
