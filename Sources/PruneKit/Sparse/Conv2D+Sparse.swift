@@ -9,6 +9,11 @@ import _PruneKitKernels
 /// over pixels. The `kernelWidth − 1` wide positions past each output row are computed and
 /// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
 /// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
+///
+/// Outside training, a convolution fused with its pooling on a batch of at least 16 samples puts
+/// samples in the lanes instead (``LaneLayout``, ``pk_spconv_pool_lanes``): every lane computes a
+/// product the pooling reads, loads are aligned, and 2 × 2 windows are pooled in registers; the
+/// sums run in the same order, so the bits are the same.
 extension Conv2D: SparseComputable {
     /// Sparse at a kept fraction of at most 20%; else im2col + GEMM, or with fewer than
     /// ``directInputs`` inputs per output (the article's first convolution has 9) a direct
@@ -84,49 +89,67 @@ extension Conv2D: SparseComputable {
             return forwardPooledLanes(pass, kernel: sparse, pooling: pooled)
         }
         let entryOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
+        withForwardOperands(sparse, offsets: entryOffsets) { operands in
+            Parallel.forEach(chunks.count) { index in
+                let samples = chunks[index]
+                // The input as wide planes: handed over by the layer before, or laid out here.
+                let planes = pass.inputPlanes == nil ? layout.planes(pass.input.baseAddress!, samples: samples) : nil
+                defer { planes?.deallocate() }
+                let input = planes ?? pass.inputPlanes!.base + samples.lowerBound * layout.sampleStride
+                let output = pass.output.baseAddress! + samples.lowerBound * outputSize
+                if let pooled {
+                    forwardPooled(pooled, layout: layout, blocks: sparse.rowBlocks, operands: operands, input: input,
+                                  samples: samples, planes: pass.outputPlanes, output: output)
+                    return
+                }
+                // One sample's wide output at a time, so that it stays in cache until it
+                // is laid out channels-last (pk_spmm writes all of it): one transpose of the
+                // wide positions, then each output row's positions copied.
+                let wide = UnsafeMutablePointer<Float>.allocate(capacity: filters * layout.planeStride)
+                let wideRows = UnsafeMutablePointer<Float>.allocate(capacity: layout.length * filters)
+                defer { wide.deallocate(); wideRows.deallocate() }
+                for slot in 0 ..< samples.count {
+                    pk_spmm(filters, sparse.rowBlocks, operands.starts, operands.offsets, 1, operands.values,
+                            input + slot * layout.sampleStride, 0, wide, layout.planeStride, 0, 1, layout.length)
+                    pk_transpose(filters, layout.length, wide, layout.planeStride, wideRows, filters)
+                    for y in 0 ..< geometry.outputHeight {
+                        (output + slot * outputSize + y * geometry.outputWidth * filters)
+                            .update(from: wideRows + y * geometry.inputWidth * filters, count: geometry.outputWidth * filters)
+                    }
+                }
+                finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
+                                   bias: operands.bias, activation: activation,
+                                   offset: samples.lowerBound * outputSize, pass: pass)
+            }
+        }
+    }
+
+    /// What a sparse forward pass reads, pinned for the duration of `body`: the kernel's entries
+    /// in forward order (``SparseKernel/columnStarts``), each entry's input offset from
+    /// `entryOffsets`, its weight, and the bias.
+    private func withForwardOperands(_ sparse: SparseKernel, offsets entryOffsets: [Int32],
+                                     _ body: (ForwardOperands) -> Void) {
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.columnWeights(kernel.baseAddress!)
             parameters[1].scalars.withUnsafeBufferPointer { bias in
                 entryOffsets.withUnsafeBufferPointer { offsets in
                     weights.withUnsafeBufferPointer { values in
                         sparse.columnStarts.withUnsafeBufferPointer { starts in
-                            Parallel.forEach(chunks.count) { index in
-                                let samples = chunks[index]
-                                // The input as wide planes: handed over by the layer before, or laid out here.
-                                let planes = pass.inputPlanes == nil ? layout.planes(pass.input.baseAddress!, samples: samples) : nil
-                                defer { planes?.deallocate() }
-                                let input = planes ?? pass.inputPlanes!.base + samples.lowerBound * layout.sampleStride
-                                let output = pass.output.baseAddress! + samples.lowerBound * outputSize
-                                if let pooled {
-                                    forwardPooled(pooled, layout: layout, blocks: sparse.rowBlocks, starts: starts.baseAddress!,
-                                                         offsets: offsets.baseAddress, values: values.baseAddress, bias: bias.baseAddress!,
-                                                         input: input, samples: samples, planes: pass.outputPlanes, output: output)
-                                    return
-                                }
-                                // One sample's wide output at a time, so that it stays in cache until it
-                                // is laid out channels-last (pk_spmm writes all of it): one transpose of the
-                                // wide positions, then each output row's positions copied.
-                                let wide = UnsafeMutablePointer<Float>.allocate(capacity: filters * layout.planeStride)
-                                let wideRows = UnsafeMutablePointer<Float>.allocate(capacity: layout.length * filters)
-                                defer { wide.deallocate(); wideRows.deallocate() }
-                                for slot in 0 ..< samples.count {
-                                    pk_spmm(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, 1, values.baseAddress,
-                                            input + slot * layout.sampleStride, 0, wide, layout.planeStride, 0, 1, layout.length)
-                                    pk_transpose(filters, layout.length, wide, layout.planeStride, wideRows, filters)
-                                    for y in 0 ..< geometry.outputHeight {
-                                        (output + slot * outputSize + y * geometry.outputWidth * filters)
-                                            .update(from: wideRows + y * geometry.inputWidth * filters, count: geometry.outputWidth * filters)
-                                    }
-                                }
-                                finishLinearOutput(output, rows: samples.count * geometry.outputPixels, width: filters,
-                                                   bias: bias.baseAddress!, activation: activation,
-                                                   offset: samples.lowerBound * outputSize, pass: pass)
-                            }
+                            body(ForwardOperands(starts: starts.baseAddress!, offsets: offsets.baseAddress,
+                                                 values: values.baseAddress, bias: bias.baseAddress!))
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Pointers to a sparse forward pass's operands (``withForwardOperands(_:offsets:_:)``).
+    private struct ForwardOperands {
+        let starts: UnsafePointer<Int32>
+        let offsets: UnsafePointer<Int32>?
+        let values: UnsafePointer<Float>?
+        let bias: UnsafePointer<Float>
     }
 
     /// Memory layout of a batch for ``pk_spconv_pool_lanes``: groups of 16 samples, each a vector of
@@ -189,54 +212,45 @@ extension Conv2D: SparseComputable {
         let entryOffsets = gathered(layout.patchOffsets(kernelSize: kernelSize), at: sparse.columnEntryRows)
         // Channel-major lane groups for the next convolution, else [pixel][filter][16] to transpose.
         let (filterStride, pixelStride) = pass.outputPlanes == nil ? (lanes, filters * lanes) : (outputLayout.pixels * lanes, lanes)
-        parameters[0].scalars.withUnsafeBufferPointer { kernel in
-            let weights = sparse.columnWeights(kernel.baseAddress!)
-            parameters[1].scalars.withUnsafeBufferPointer { bias in
-                entryOffsets.withUnsafeBufferPointer { offsets in
-                    weights.withUnsafeBufferPointer { values in
-                        sparse.columnStarts.withUnsafeBufferPointer { starts in
-                            Parallel.forEach(pieces.count) { index in
-                                let piece = pieces[index]
-                                let first = piece.lowerBound * lanes, count = min(pass.batchSize, piece.upperBound * lanes) - first
-                                let input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
-                                var owned: [UnsafeMutablePointer<Float>] = []
-                                defer { owned.forEach { $0.deallocate() } }
-                                if let planes = pass.inputPlanes {
-                                    input = planes.base + piece.lowerBound * layout.groupStride
-                                } else {
-                                    // Empty lanes of a partial group: +0.
-                                    input = count < piece.count * lanes ? zeroedBuffer(piece.count * layout.groupStride)
-                                                                        : .allocate(capacity: piece.count * layout.groupStride)
-                                    let staging = count < piece.count * lanes ? zeroedBuffer(layout.channels > 1 ? layout.groupStride : 1)
-                                                                              : .allocate(capacity: layout.channels > 1 ? layout.groupStride : 1)
-                                    owned += [input, staging]
-                                    for group in 0 ..< piece.count {
-                                        layout.load(pass.input.baseAddress! + (first + group * lanes) * layout.pixels * layout.channels,
-                                                    samples: min(lanes, count - group * lanes), into: input + group * layout.groupStride,
-                                                    staging: staging)
-                                    }
-                                }
-                                if let planes = pass.outputPlanes {
-                                    output = planes.base + piece.lowerBound * outputLayout.groupStride
-                                } else {
-                                    output = .allocate(capacity: piece.count * outputLayout.groupStride)
-                                    owned.append(output)
-                                }
-                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                                owned.append(scratch)
-                                pk_spconv_pool_lanes(filters, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, values.baseAddress,
-                                                     bias.baseAddress!, activation == .relu ? 1 : 0, input, layout.width * lanes, lanes,
-                                                     pooled.outputHeight, pooled.outputWidth, pooled.window.height, pooled.window.width,
-                                                     scratch, output, filterStride, pixelStride, piece.count, layout.groupStride,
-                                                     outputLayout.groupStride)
-                                guard pass.outputPlanes == nil else { return }
-                                for group in 0 ..< piece.count {
-                                    pk_transpose(pooled.outputSize, min(lanes, count - group * lanes), output + group * outputLayout.groupStride,
-                                                 lanes, pass.output.baseAddress! + (first + group * lanes) * pooled.outputSize, pooled.outputSize)
-                                }
-                            }
-                        }
+        withForwardOperands(sparse, offsets: entryOffsets) { operands in
+            Parallel.forEach(pieces.count) { index in
+                let piece = pieces[index]
+                let first = piece.lowerBound * lanes, count = min(pass.batchSize, piece.upperBound * lanes) - first
+                let input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+                var owned: [UnsafeMutablePointer<Float>] = []
+                defer { owned.forEach { $0.deallocate() } }
+                if let planes = pass.inputPlanes {
+                    input = planes.base + piece.lowerBound * layout.groupStride
+                } else {
+                    // Empty lanes of a partial group: +0.
+                    input = count < piece.count * lanes ? zeroedBuffer(piece.count * layout.groupStride)
+                                                        : .allocate(capacity: piece.count * layout.groupStride)
+                    let staging = count < piece.count * lanes ? zeroedBuffer(layout.channels > 1 ? layout.groupStride : 1)
+                                                              : .allocate(capacity: layout.channels > 1 ? layout.groupStride : 1)
+                    owned += [input, staging]
+                    for group in 0 ..< piece.count {
+                        layout.load(pass.input.baseAddress! + (first + group * lanes) * layout.pixels * layout.channels,
+                                    samples: min(lanes, count - group * lanes), into: input + group * layout.groupStride,
+                                    staging: staging)
                     }
+                }
+                if let planes = pass.outputPlanes {
+                    output = planes.base + piece.lowerBound * outputLayout.groupStride
+                } else {
+                    output = .allocate(capacity: piece.count * outputLayout.groupStride)
+                    owned.append(output)
+                }
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                owned.append(scratch)
+                pk_spconv_pool_lanes(filters, sparse.rowBlocks, operands.starts, operands.offsets, operands.values,
+                                     operands.bias, activation == .relu ? 1 : 0, input, layout.width * lanes, lanes,
+                                     pooled.outputHeight, pooled.outputWidth, pooled.window.height, pooled.window.width,
+                                     scratch, output, filterStride, pixelStride, piece.count, layout.groupStride,
+                                     outputLayout.groupStride)
+                guard pass.outputPlanes == nil else { return }
+                for group in 0 ..< piece.count {
+                    pk_transpose(pooled.outputSize, min(lanes, count - group * lanes), output + group * outputLayout.groupStride,
+                                 lanes, pass.output.baseAddress! + (first + group * lanes) * pooled.outputSize, pooled.outputSize)
                 }
             }
         }
@@ -245,8 +259,7 @@ extension Conv2D: SparseComputable {
     /// The samples `samples` of a forward pass fused with `pooled`, one filter at a time (its wide
     /// products, then their pooling, while they are in L1): into `planes` (the next convolution's
     /// input, ``WidePlanes``) when given, else channels-last into `output`.
-    private func forwardPooled(_ pooled: Pooling, layout: WideLayout, blocks: Int, starts: UnsafePointer<Int32>,
-                               offsets: UnsafePointer<Int32>?, values: UnsafePointer<Float>?, bias: UnsafePointer<Float>,
+    private func forwardPooled(_ pooled: Pooling, layout: WideLayout, blocks: Int, operands: ForwardOperands,
                                input: UnsafePointer<Float>, samples: Range<Int>, planes: WidePlanes?,
                                output: UnsafeMutablePointer<Float>) {
         let geometry = layout.geometry
@@ -262,9 +275,9 @@ extension Conv2D: SparseComputable {
             let destination = planes.map { $0.base + sample * $0.sampleStride } ?? scratch!
             let planeStride = planes?.channelStride ?? pixels
             for filter in 0 ..< filters {
-                pk_spmm(1, blocks, starts + filter * blocks, offsets, 1, values, input + slot * layout.sampleStride, 0,
+                pk_spmm(1, blocks, operands.starts + filter * blocks, operands.offsets, 1, operands.values, input + slot * layout.sampleStride, 0,
                         wide, layout.planeStride, 0, 1, length)
-                pooled.finishPlane(wide, readable: readable, rowStride: geometry.inputWidth, bias: bias + filter,
+                pooled.finishPlane(wide, readable: readable, rowStride: geometry.inputWidth, bias: operands.bias + filter,
                                    activation: activation, into: destination + filter * planeStride, outputPlaneStride: planeStride)
             }
             if let scratch { pk_transpose(filters, pixels, scratch, pixels, output + slot * pooled.outputSize, filters) }
