@@ -25,9 +25,6 @@
 #error "the sparse kernels need __builtin_elementwise_fma (clang 17 or later)"
 #endif
 
-/* Positions per tile of pk_spconv_pool_lanes (at most; the registers may allow fewer). */
-#define PK_SPCONV_MAX_TILE 12
-
 #define PK_SPARSE_TARGET
 #define PK_SPARSE_NAME(x) x##_baseline
 #define PK_SPARSE_MAX_VECTORS 4
@@ -124,27 +121,23 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
                           const float *values, const float *bias, int relu, const float *input, ptrdiff_t rowStride,
                           ptrdiff_t pixelStride, ptrdiff_t pooledHeight, ptrdiff_t pooledWidth, ptrdiff_t poolHeight,
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
-                          ptrdiff_t outputPixelStride, ptrdiff_t groups, ptrdiff_t inputGroupStride,
-                          ptrdiff_t outputGroupStride) {
-    if (filters <= 0 || groups <= 0 || pooledHeight <= 0 || pooledWidth <= 0) return;
+                          ptrdiff_t outputPixelStride) {
+    if (filters <= 0 || pooledHeight <= 0 || pooledWidth <= 0) return;
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
         spconv_pool_lanes_avx512(filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                                 pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride,
-                                 groups, inputGroupStride, outputGroupStride);
+                                 pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
         spconv_pool_lanes_avx2(filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                               pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride,
-                               groups, inputGroupStride, outputGroupStride);
+                               pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
         return;
     }
 #endif
     spconv_pool_lanes_baseline(filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                               pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride,
-                               groups, inputGroupStride, outputGroupStride);
+                               pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
 }
 
 void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,

@@ -157,7 +157,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
             PK_SPCONV_KEEP_LARGER(m, v1);                                                         \
             PK_SPCONV_KEEP_LARGER(m, v2);                                                         \
             PK_SPCONV_KEEP_LARGER(m, v3);                                                         \
-            PK_F32X16(out + filter * outputFilterStride + (py * pooledWidth + px0 + u / 2) * outputPixelStride) = m; \
+            PK_F32X16(output + filter * outputFilterStride + (py * pooledWidth + px0 + u / 2) * outputPixelStride) = m; \
         }                                                                                         \
     } while (0)
 
@@ -178,13 +178,11 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
     ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
     const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
     ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
-    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, ptrdiff_t groups, ptrdiff_t inputGroupStride,
-    ptrdiff_t outputGroupStride) {
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride) {
     /* Tiles of whole windows along a row, of near-equal widths and at most as many positions as
        the registers hold accumulators for (at least one window, a row of it at a time); every
        filter reads a tile's input while it is in cache, and pools its products at once. */
-    const ptrdiff_t registers = blocks == 1 ? PK_SPARSE_MAX_SINGLE : PK_SPARSE_MAX_VECTORS;
-    const ptrdiff_t limit = registers < PK_SPCONV_MAX_TILE ? registers : PK_SPCONV_MAX_TILE;
+    const ptrdiff_t limit = blocks == 1 ? PK_SPARSE_MAX_SINGLE : PK_SPARSE_MAX_VECTORS;
     /* 2 × 2 windows of a one-block kernel: both rows in one pass, pooled in registers (PK_SPCONV_WINDOWS_2X2). */
     const int pairs = blocks == 1 && poolHeight == 2 && poolWidth == 2;
     /* All ones without ReLU: PK_SPCONV_ACTIVATE then keeps every lane. */
@@ -193,99 +191,95 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
                                  : limit / poolWidth > 0 ? limit / poolWidth : 1; /* windows per tile */
     const ptrdiff_t tiles = (pooledWidth + most - 1) / most;
     const ptrdiff_t parts = (poolWidth + limit - 1) / limit; /* pieces of one window row, when wider than `limit` */
-    for (ptrdiff_t group = 0; group < groups; group++) {
-        const float *in = input + group * inputGroupStride;
-        float *out = output + group * outputGroupStride;
-        for (ptrdiff_t py = 0; py < pooledHeight; py++) {
-            ptrdiff_t px0 = 0;
-            for (ptrdiff_t pass = 0; pass < tiles; pass++) {
-                const ptrdiff_t windows = (pooledWidth - px0 + tiles - pass - 1) / (tiles - pass);
-                const ptrdiff_t columns = windows * poolWidth;
-                for (ptrdiff_t filter = 0; filter < filters; filter++) {
-                    /* The products of the tile's windows: scratch[(row·columns + x)·16]. */
-                    if (pairs) {
-                        const float *tile = in + py * 2 * rowStride + px0 * 2 * pixelStride;
-                        switch (windows) {
+    for (ptrdiff_t py = 0; py < pooledHeight; py++) {
+        ptrdiff_t px0 = 0;
+        for (ptrdiff_t pass = 0; pass < tiles; pass++) {
+            const ptrdiff_t windows = (pooledWidth - px0 + tiles - pass - 1) / (tiles - pass);
+            const ptrdiff_t columns = windows * poolWidth;
+            for (ptrdiff_t filter = 0; filter < filters; filter++) {
+                /* The products of the tile's windows: scratch[(row·columns + x)·16]. */
+                if (pairs) {
+                    const float *tile = input + py * 2 * rowStride + px0 * 2 * pixelStride;
+                    switch (windows) {
 #if PK_SPCONV_PAIR_VECTORS >= 24
-                        case 6: PK_SPCONV_WINDOWS_2X2(12); break;
+                    case 6: PK_SPCONV_WINDOWS_2X2(12); break;
 #endif
 #if PK_SPCONV_PAIR_VECTORS >= 20
-                        case 5: PK_SPCONV_WINDOWS_2X2(10); break;
+                    case 5: PK_SPCONV_WINDOWS_2X2(10); break;
 #endif
 #if PK_SPCONV_PAIR_VECTORS >= 16
-                        case 4: PK_SPCONV_WINDOWS_2X2(8); break;
+                    case 4: PK_SPCONV_WINDOWS_2X2(8); break;
 #endif
 #if PK_SPCONV_PAIR_VECTORS >= 12
-                        case 3: PK_SPCONV_WINDOWS_2X2(6); break;
+                    case 3: PK_SPCONV_WINDOWS_2X2(6); break;
 #endif
 #if PK_SPCONV_PAIR_VECTORS >= 8
-                        case 2: PK_SPCONV_WINDOWS_2X2(4); break;
+                    case 2: PK_SPCONV_WINDOWS_2X2(4); break;
 #endif
-                        default: PK_SPCONV_WINDOWS_2X2(2); break;
-                        }
-                        continue;
+                    default: PK_SPCONV_WINDOWS_2X2(2); break;
                     }
-                    for (ptrdiff_t row = 0; row < poolHeight; row++) {
-                        ptrdiff_t x = 0;
-                        for (ptrdiff_t part = 0; part < (windows == 1 ? parts : 1); part++) {
-                            const ptrdiff_t width = windows == 1 ? (columns - x + parts - part - 1) / (parts - part) : columns;
-                            const float *tile = in + (py * poolHeight + row) * rowStride + (px0 * poolWidth + x) * pixelStride;
-                            float *products = scratch + (row * columns + x) * 16;
-                            if (blocks == 1) {
-                                switch (width) {
+                    continue;
+                }
+                for (ptrdiff_t row = 0; row < poolHeight; row++) {
+                    ptrdiff_t x = 0;
+                    for (ptrdiff_t part = 0; part < (windows == 1 ? parts : 1); part++) {
+                        const ptrdiff_t width = windows == 1 ? (columns - x + parts - part - 1) / (parts - part) : columns;
+                        const float *tile = input + (py * poolHeight + row) * rowStride + (px0 * poolWidth + x) * pixelStride;
+                        float *products = scratch + (row * columns + x) * 16;
+                        if (blocks == 1) {
+                            switch (width) {
 #if PK_SPARSE_MAX_SINGLE >= 12
-                                case 12: PK_SPCONV_SINGLE_TILE(12); break;
-                                case 11: PK_SPCONV_SINGLE_TILE(11); break;
-                                case 10: PK_SPCONV_SINGLE_TILE(10); break;
-                                case 9: PK_SPCONV_SINGLE_TILE(9); break;
-                                case 8: PK_SPCONV_SINGLE_TILE(8); break;
-                                case 7: PK_SPCONV_SINGLE_TILE(7); break;
+                            case 12: PK_SPCONV_SINGLE_TILE(12); break;
+                            case 11: PK_SPCONV_SINGLE_TILE(11); break;
+                            case 10: PK_SPCONV_SINGLE_TILE(10); break;
+                            case 9: PK_SPCONV_SINGLE_TILE(9); break;
+                            case 8: PK_SPCONV_SINGLE_TILE(8); break;
+                            case 7: PK_SPCONV_SINGLE_TILE(7); break;
 #endif
 #if PK_SPARSE_MAX_SINGLE >= 6
-                                case 6: PK_SPCONV_SINGLE_TILE(6); break;
-                                case 5: PK_SPCONV_SINGLE_TILE(5); break;
-                                case 4: PK_SPCONV_SINGLE_TILE(4); break;
+                            case 6: PK_SPCONV_SINGLE_TILE(6); break;
+                            case 5: PK_SPCONV_SINGLE_TILE(5); break;
+                            case 4: PK_SPCONV_SINGLE_TILE(4); break;
 #endif
-                                case 3: PK_SPCONV_SINGLE_TILE(3); break;
-                                case 2: PK_SPCONV_SINGLE_TILE(2); break;
-                                default: PK_SPCONV_SINGLE_TILE(1); break;
-                                }
-                            } else {
-                                switch (width) {
+                            case 3: PK_SPCONV_SINGLE_TILE(3); break;
+                            case 2: PK_SPCONV_SINGLE_TILE(2); break;
+                            default: PK_SPCONV_SINGLE_TILE(1); break;
+                            }
+                        } else {
+                            switch (width) {
 #if PK_SPARSE_MAX_VECTORS >= 8
-                                case 8: PK_SPCONV_TILE(8); break;
-                                case 7: PK_SPCONV_TILE(7); break;
-                                case 6: PK_SPCONV_TILE(6); break;
-                                case 5: PK_SPCONV_TILE(5); break;
+                            case 8: PK_SPCONV_TILE(8); break;
+                            case 7: PK_SPCONV_TILE(7); break;
+                            case 6: PK_SPCONV_TILE(6); break;
+                            case 5: PK_SPCONV_TILE(5); break;
 #endif
 #if PK_SPARSE_MAX_VECTORS >= 4
-                                case 4: PK_SPCONV_TILE(4); break;
+                            case 4: PK_SPCONV_TILE(4); break;
 #endif
-                                case 3: PK_SPCONV_TILE(3); break;
-                                case 2: PK_SPCONV_TILE(2); break;
-                                default: PK_SPCONV_TILE(1); break;
-                                }
+                            case 3: PK_SPCONV_TILE(3); break;
+                            case 2: PK_SPCONV_TILE(2); break;
+                            default: PK_SPCONV_TILE(1); break;
                             }
-                            x += width;
                         }
-                    }
-                    /* Bias, activation and the windows' maxima, in row-major order within each window. */
-                    const pk_f32x16 b = (pk_f32x16){0} + bias[filter];
-                    for (ptrdiff_t w = 0; w < windows; w++) {
-                        const float *window = scratch + w * poolWidth * 16;
-                        pk_f32x16 m = PK_CF32X16(window);
-                        PK_SPCONV_ACTIVATE(m, b, keep);
-                        for (ptrdiff_t i = 0; i < poolHeight; i++)
-                            for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
-                                pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
-                                PK_SPCONV_ACTIVATE(v, b, keep);
-                                PK_SPCONV_KEEP_LARGER(m, v);
-                            }
-                        PK_F32X16(out + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
+                        x += width;
                     }
                 }
-                px0 += windows;
+                /* Bias, activation and the windows' maxima, in row-major order within each window. */
+                const pk_f32x16 b = (pk_f32x16){0} + bias[filter];
+                for (ptrdiff_t w = 0; w < windows; w++) {
+                    const float *window = scratch + w * poolWidth * 16;
+                    pk_f32x16 m = PK_CF32X16(window);
+                    PK_SPCONV_ACTIVATE(m, b, keep);
+                    for (ptrdiff_t i = 0; i < poolHeight; i++)
+                        for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
+                            pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
+                            PK_SPCONV_ACTIVATE(v, b, keep);
+                            PK_SPCONV_KEEP_LARGER(m, v);
+                        }
+                    PK_F32X16(output + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
+                }
             }
+            px0 += windows;
         }
     }
 }

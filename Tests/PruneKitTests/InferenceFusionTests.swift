@@ -18,6 +18,7 @@ struct InferenceFusionTests {
         ([9, 9, 1], 1, 17, (1, 1), .relu),      // a 1×1 window
         ([9, 8, 40], 6, 5, (2, 2), .relu),      // a 360-element patch: sums over two K blocks
         ([12, 12, 2], 7, 9, (2, 2), .linear),   // 2 × 2 windows without ReLU
+        ([6, 22, 40], 4, 3, (1, 4), .relu),     // windows wider than avx2's accumulators for two K blocks
     ]
 
     @Test(.enabled(if: pk_sgemm_supports("avx512") == 1, "this CPU has no AVX-512F"))
@@ -106,6 +107,27 @@ struct InferenceFusionTests {
                 #expect(dense.map(\.bitPattern) == single.map(\.bitPattern), "\(path) \(inputs)→\(units) density \(density)")
             }
         }
+    }
+
+    /// The article CNN, pruned: the first convolution hands its pooled output to the second in
+    /// the layout that one reads, and the second to the first Dense layer, past Dropout and
+    /// Flatten; nothing is handed over when a consumer runs dense.
+    @Test func handoffsOfThePrunedArticleCNN() throws {
+        var generator = SplitMix64(seed: 25)
+        var model = try Sequential.articleCNN(seed: 5)
+        try randomize(&model, density: 0.125, generator: &generator)
+        let shapes = try model.activationShapes()
+        let handoffs = model.planesHandoffs(kernels: model.layerKernels(.automatic, freezingWeights: true), shapes: shapes)
+        #expect(handoffs.map { [$0.producer, $0.consumer] } == [[0, 3], [3, 7]])
+        if case .convolution(let layout) = handoffs.first?.layout {
+            #expect(layout.geometry.channels == 32 && layout.geometry.inputWidth == 13)
+        } else {
+            Issue.record("conv2d hands over to conv2d_1 in its wide layout")
+        }
+        if case .dense(let features) = handoffs.last?.layout { #expect(features == 1600) } else {
+            Issue.record("conv2d_1 hands over to dense as feature rows")
+        }
+        #expect(model.planesHandoffs(kernels: model.layerKernels(.dense, freezingWeights: true), shapes: shapes).isEmpty)
     }
 
     /// The compressed layout's scan (pk_nonzero_positions) at widths around its 64-column words.

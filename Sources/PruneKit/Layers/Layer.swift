@@ -73,6 +73,12 @@ public struct ForwardPass {
     /// Where a sparse convolution fused with its pooling writes its output, as the next
     /// convolution's wide planes, instead of `output`.
     var outputPlanes: WidePlanes?
+    /// The input as a sparse Dense layer's feature rows, handed over by the convolution before
+    /// for a batch of at least 16 samples; `input` is then not written.
+    var inputRows: FeatureRows?
+    /// Where a sparse convolution fused with its pooling writes its output for a batch of at
+    /// least 16 samples, as the next Dense layer's feature rows, instead of `output`.
+    var outputRows: FeatureRows?
 
     /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,

@@ -24,9 +24,9 @@ final class Workspace {
     /// How each layer computes its products (``Sequential/layerKernels(_:freezingWeights:)``),
     /// refreshed when the masks change.
     var layerKernels: [LayerKernel]
-    /// Outside training, the convolutions that hand their output to the next as wide planes
-    /// (``PlanesHandoff``), each with its planes (the producer writes every value the consumer
-    /// reads, padding included).
+    /// Outside training, the convolutions that hand their output to the next sparse layer in the
+    /// layout it reads (``PlanesHandoff``), each with its buffer (the producer writes every value
+    /// the consumer reads, padding included).
     let handoffs: [(handoff: PlanesHandoff, planes: UnsafeMutableBufferPointer<Float>)]
 
     init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
@@ -58,10 +58,19 @@ final class Workspace {
 
     /// The wide planes that layer `index` writes (`producer`) or reads (consumer), if any.
     func widePlanes(_ index: Int, producer: Bool) -> WidePlanes? {
-        guard let (handoff, planes) = handoffs.first(where: { (producer ? $0.handoff.producer : $0.handoff.consumer) == index })
+        guard let (handoff, planes) = handoff(index, producer: producer), case .convolution(let layout) = handoff.layout
         else { return nil }
-        return WidePlanes(base: planes.baseAddress!, sampleStride: handoff.layout.sampleStride,
-                          channelStride: handoff.layout.channelStride)
+        return WidePlanes(base: planes.baseAddress!, sampleStride: layout.sampleStride, channelStride: layout.channelStride)
+    }
+
+    /// The feature rows that layer `index` writes (`producer`) or reads (consumer), if any.
+    func featureRows(_ index: Int, producer: Bool) -> FeatureRows? {
+        guard let (handoff, rows) = handoff(index, producer: producer), case .dense(let features) = handoff.layout else { return nil }
+        return FeatureRows(base: rows.baseAddress!, features: features)
+    }
+
+    private func handoff(_ index: Int, producer: Bool) -> (handoff: PlanesHandoff, planes: UnsafeMutableBufferPointer<Float>)? {
+        handoffs.first { (producer ? $0.handoff.producer : $0.handoff.consumer) == index }
     }
 
     deinit {
@@ -133,6 +142,8 @@ extension Sequential {
             pass.kernel = workspace.layerKernels[index]
             pass.inputPlanes = workspace.widePlanes(index, producer: false)
             pass.outputPlanes = pooling == nil ? nil : workspace.widePlanes(index, producer: true)
+            pass.inputRows = workspace.featureRows(index, producer: false)
+            pass.outputRows = pooling == nil ? nil : workspace.featureRows(index, producer: true)
             if let pooling, let conv = layer as? Conv2D {
                 conv.forward(pass, pooling: pooling)
             } else {

@@ -202,7 +202,7 @@ extension Conv2D: SparseComputable {
     /// least 16 samples: 16 samples per vector, so every lane computes a product the pooling
     /// uses, with aligned loads. The input comes from the convolution before as ``LaneLayout``
     /// groups (``PlanesHandoff``) or is laid out here; the output goes to the next convolution
-    /// the same way, or back to channels-last.
+    /// the same way, to the next Dense layer as ``FeatureRows``, or back to channels-last.
     private func forwardPooledLanes(_ pass: ForwardPass, kernel sparse: SparseKernel, pooling pooled: Pooling) {
         let lanes = LaneLayout.lanes
         let layout = LaneLayout(shape: pass.inputShape)
@@ -210,13 +210,17 @@ extension Conv2D: SparseComputable {
         let pieces = Parallel.ranges(LaneLayout.groups(pass.batchSize), size: Self.laneGroupsPerPiece)
         let scratchCount = pooled.window.height * pooled.outputWidth * pooled.window.width * lanes
         let entryOffsets = gathered(layout.patchOffsets(kernelSize: kernelSize), at: sparse.columnEntryRows)
-        // Channel-major lane groups for the next convolution, else [pixel][filter][16] to transpose.
-        let (filterStride, pixelStride) = pass.outputPlanes == nil ? (lanes, filters * lanes) : (outputLayout.pixels * lanes, lanes)
+        // Channel-major lane groups for the next convolution, feature rows for the next Dense
+        // layer, else [pixel][filter][16] per group, to transpose to channels-last.
+        let (filterStride, pixelStride) =
+            if pass.outputPlanes != nil { (outputLayout.pixels * lanes, lanes) }
+            else if pass.outputRows != nil { (FeatureRows.stride, filters * FeatureRows.stride) }
+            else { (lanes, filters * lanes) }
         withForwardOperands(sparse, offsets: entryOffsets) { operands in
             Parallel.forEach(pieces.count) { index in
                 let piece = pieces[index]
                 let first = piece.lowerBound * lanes, count = min(pass.batchSize, piece.upperBound * lanes) - first
-                let input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+                let input: UnsafeMutablePointer<Float>
                 var owned: [UnsafeMutablePointer<Float>] = []
                 defer { owned.forEach { $0.deallocate() } }
                 if let planes = pass.inputPlanes {
@@ -234,23 +238,21 @@ extension Conv2D: SparseComputable {
                                     staging: staging)
                     }
                 }
-                if let planes = pass.outputPlanes {
-                    output = planes.base + piece.lowerBound * outputLayout.groupStride
-                } else {
-                    output = .allocate(capacity: piece.count * outputLayout.groupStride)
-                    owned.append(output)
-                }
+                let products = pass.outputPlanes == nil && pass.outputRows == nil
+                    ? UnsafeMutablePointer<Float>.allocate(capacity: outputLayout.groupStride) : nil
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                owned.append(scratch)
-                pk_spconv_pool_lanes(filters, sparse.rowBlocks, operands.starts, operands.offsets, operands.values,
-                                     operands.bias, activation == .relu ? 1 : 0, input, layout.width * lanes, lanes,
-                                     pooled.outputHeight, pooled.outputWidth, pooled.window.height, pooled.window.width,
-                                     scratch, output, filterStride, pixelStride, piece.count, layout.groupStride,
-                                     outputLayout.groupStride)
-                guard pass.outputPlanes == nil else { return }
+                owned += [scratch] + (products.map { [$0] } ?? [])
                 for group in 0 ..< piece.count {
-                    pk_transpose(pooled.outputSize, min(lanes, count - group * lanes), output + group * outputLayout.groupStride,
-                                 lanes, pass.output.baseAddress! + (first + group * lanes) * pooled.outputSize, pooled.outputSize)
+                    let output = pass.outputPlanes.map { $0.base + (piece.lowerBound + group) * outputLayout.groupStride }
+                        ?? pass.outputRows?.start(of: first + group * lanes) ?? products!
+                    pk_spconv_pool_lanes(filters, sparse.rowBlocks, operands.starts, operands.offsets, operands.values,
+                                         operands.bias, activation == .relu ? 1 : 0, input + group * layout.groupStride,
+                                         layout.width * lanes, lanes, pooled.outputHeight, pooled.outputWidth,
+                                         pooled.window.height, pooled.window.width, scratch, output, filterStride, pixelStride)
+                    if let products {
+                        pk_transpose(pooled.outputSize, min(lanes, count - group * lanes), products, lanes,
+                                     pass.output.baseAddress! + (first + group * lanes) * pooled.outputSize, pooled.outputSize)
+                    }
                 }
             }
         }

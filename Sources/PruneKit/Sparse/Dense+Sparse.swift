@@ -17,12 +17,15 @@ extension Dense: SparseComputable {
     static let sparseForwardRows = 128
 
     /// `output = activation(input · kernel + bias)` through ``pk_spmm``, in pieces of
-    /// ``sparseForwardRows`` samples (each output's sum does not depend on the piece).
+    /// ``sparseForwardRows`` samples (each output's sum does not depend on the piece), on the
+    /// input transposed per piece or on the feature rows the convolution before handed over.
     func forwardSparse(_ pass: ForwardPass, kernel sparse: SparseKernel) {
         let inputs = pass.inputShape[0]
         let blocks = Parallel.ranges(pass.batchSize, size: Self.sparseForwardRows)
         let stride = roundUpToVector(min(pass.batchSize, Self.sparseForwardRows))
         if pass.batchSize == 1 { return forwardSparseSample(pass, kernel: sparse) }
+        // Feature rows handed over by the convolution before (``PlanesHandoff``), which it writes for 16 samples or more.
+        let handed = pass.batchSize >= Conv2D.LaneLayout.lanes ? pass.inputRows : nil
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.columnWeights(kernel.baseAddress!)
             parameters[1].scalars.withUnsafeBufferPointer { bias in
@@ -33,13 +36,19 @@ extension Dense: SparseComputable {
                                 let rows = blocks[index]
                                 // Rows past the block's samples are computed and dropped: only a partial
                                 // block needs its padding initialised. pk_spmm writes all of outputT.
-                                let inputT = rows.count < stride ? zeroedBuffer(inputs * stride)
-                                                                 : .allocate(capacity: inputs * stride)
                                 let outputT = UnsafeMutablePointer<Float>.allocate(capacity: units * stride)
-                                defer { inputT.deallocate(); outputT.deallocate() }
-                                pk_transpose(rows.count, inputs, pass.input.baseAddress! + rows.lowerBound * inputs, inputs, inputT, stride)
-                                pk_spmm(units, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, stride, values.baseAddress,
-                                        inputT, 0, outputT, stride, 0, 1, rows.count)
+                                var inputT: UnsafeMutablePointer<Float>?
+                                defer { inputT?.deallocate(); outputT.deallocate() }
+                                let input: UnsafePointer<Float>, inputStride: Int
+                                if let handed {
+                                    (input, inputStride) = (UnsafePointer(handed.start(of: rows.lowerBound)), FeatureRows.stride)
+                                } else {
+                                    let transposed = rows.count < stride ? zeroedBuffer(inputs * stride) : .allocate(capacity: inputs * stride)
+                                    pk_transpose(rows.count, inputs, pass.input.baseAddress! + rows.lowerBound * inputs, inputs, transposed, stride)
+                                    (inputT, input, inputStride) = (transposed, UnsafePointer(transposed), stride)
+                                }
+                                pk_spmm(units, sparse.rowBlocks, starts.baseAddress!, offsets.baseAddress, inputStride, values.baseAddress,
+                                        input, 0, outputT, stride, 0, 1, rows.count)
                                 let output = pass.output.baseAddress! + rows.lowerBound * units
                                 pk_transpose(units, rows.count, outputT, stride, output, units)
                                 finishLinearOutput(output, rows: rows.count, width: units, bias: bias.baseAddress!, activation: activation,

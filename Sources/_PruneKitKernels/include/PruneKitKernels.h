@@ -215,22 +215,21 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
              ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length);
 
 /// A sparse, valid, stride-1 convolution fused with bias, activation and max pooling over
-/// non-overlapping `poolHeight × poolWidth` windows, on 16 samples at a time, one in each lane of a
-/// vector. Group g of 16 samples reads its input at `input + g·inputGroupStride`: the 16 values of
-/// input position (y, x) for kernel element k at `y·rowStride + x·pixelStride + offsets[e]` for
-/// each entry e of k (the kernel in pk_spmm's layout, one column per filter). The product of
-/// filter f at output position (y, x) is summed exactly as pk_spmm sums column f (so it has the
-/// im2col + GEMM path's bits); then, lane by lane, `bias[f]` is added, ReLU applied when `relu` is
-/// set (+0 unless above 0), and the window's maximum taken in row-major order (`v > m` replaces m),
-/// as pk_bias_maxpool_forward does. Pooled position p = py·pooledWidth + px of filter f goes to the
-/// 16 floats at `output + g·outputGroupStride + f·outputFilterStride + p·outputPixelStride`.
-/// `scratch` holds `poolHeight · pooledWidth · poolWidth · 16` floats.
+/// non-overlapping `poolHeight × poolWidth` windows, on 16 samples at once, one in each lane of a
+/// vector. The 16 values of input position (y, x) for kernel element k are at
+/// `input + y·rowStride + x·pixelStride + offsets[e]` for each entry e of k (the kernel in
+/// pk_spmm's layout, one column per filter). The product of filter f at output position (y, x)
+/// is summed exactly as pk_spmm sums column f (so it has the im2col + GEMM path's bits); then,
+/// lane by lane, `bias[f]` is added, ReLU applied when `relu` is set (+0 unless above 0), and the
+/// window's maximum taken in row-major order (`v > m` replaces m), as pk_bias_maxpool_forward
+/// does. Pooled position p = py·pooledWidth + px of filter f goes to the 16 floats at
+/// `output + f·outputFilterStride + p·outputPixelStride`. `scratch` holds
+/// `poolHeight · pooledWidth · poolWidth · 16` floats.
 void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
                           const float *values, const float *bias, int relu, const float *input, ptrdiff_t rowStride,
                           ptrdiff_t pixelStride, ptrdiff_t pooledHeight, ptrdiff_t pooledWidth, ptrdiff_t poolHeight,
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
-                          ptrdiff_t outputPixelStride, ptrdiff_t groups, ptrdiff_t inputGroupStride,
-                          ptrdiff_t outputGroupStride);
+                          ptrdiff_t outputPixelStride);
 
 /// Sampled dense-dense product over a compressed kernel in forward order (pk_spmm's `starts`):
 /// for each column j and each of its entries e (`starts[j·blocks] ≤ e < starts[(j + 1)·blocks]`),
