@@ -85,8 +85,12 @@ extension Conv2D: SparseComputable {
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
-        if let pooled, pass.batchSize >= LaneLayout.lanes {
-            return forwardPooledLanes(pass, kernel: sparse, pooling: pooled)
+        if pass.batchSize >= LaneLayout.lanes {
+            // Without pooling, 1 × 1 windows: bias and activation alone (the logits of a softmax are not kept there).
+            if let pooled { return forwardPooledLanes(pass, kernel: sparse, pooling: pooled) }
+            if activation != .softmax, pass.preActivation == nil {
+                return forwardPooledLanes(pass, kernel: sparse, pooling: Pooling(window: (1, 1), geometry: geometry, filters: filters))
+            }
         }
         let entryOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
         withForwardOperands(sparse, offsets: entryOffsets) { operands in
