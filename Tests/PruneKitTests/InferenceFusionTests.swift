@@ -130,6 +130,28 @@ struct InferenceFusionTests {
         #expect(model.planesHandoffs(kernels: model.layerKernels(.dense, freezingWeights: true), shapes: shapes).isEmpty)
     }
 
+    /// A convolution whose lane groups hold more floats than 32-bit offsets reach runs on its
+    /// per-sample kernels, so it neither hands over nor receives lane groups; the next one still can.
+    @Test func noLaneHandoffPastThirtyTwoBitOffsets() throws {
+        #expect(!Conv2D.LaneLayout(shape: [2048, 2048, 40]).hasInt32Offsets)
+        #expect(Conv2D.LaneLayout(shape: [1023, 1023, 4]).hasInt32Offsets)
+        var generator = SplitMix64(seed: 26)
+        var model = try Sequential(inputShape: [2048, 2048, 40], seed: 3) {
+            Conv2D(filters: 4, kernelSize: 3, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Dropout(0.25)
+            Conv2D(filters: 2, kernelSize: 3, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Flatten()
+            Dropout(0.5)
+            Dense(3, activation: .relu)
+            Dense(2, activation: .softmax)
+        }
+        try randomize(&model, density: 0.125, generator: &generator)
+        let handoffs = model.planesHandoffs(kernels: model.layerKernels(.sparse, freezingWeights: true), shapes: try model.activationShapes())
+        #expect(handoffs.map { [$0.producer, $0.consumer] } == [[3, 7]])
+    }
+
     /// The compressed layout's scan (pk_nonzero_positions) at widths around its 64-column words.
     @Test func keptPositionsAtEveryWordBoundary() {
         var generator = SplitMix64(seed: 24)

@@ -85,7 +85,7 @@ extension Conv2D: SparseComputable {
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
-        if pass.batchSize >= LaneLayout.lanes {
+        if pass.batchSize >= LaneLayout.lanes, LaneLayout(shape: pass.inputShape).hasInt32Offsets {
             // Without pooling, 1 × 1 windows: bias and activation alone (the logits of a softmax are not kept there).
             if let pooled { return forwardPooledLanes(pass, kernel: sparse, pooling: pooled) }
             if activation != .softmax, pass.preActivation == nil {
@@ -169,6 +169,9 @@ extension Conv2D: SparseComputable {
         var groupStride: Int { channels * pixels * Self.lanes }
         /// Groups that hold `samples` samples.
         static func groups(_ samples: Int) -> Int { (samples + lanes - 1) / lanes }
+        /// Whether every offset within a group fits the kernels' 32-bit entries (else a
+        /// convolution runs on its per-sample kernels).
+        var hasInt32Offsets: Bool { groupStride <= Int(Int32.max) }
 
         init(shape: [Int]) { (height, width, channels) = (shape[0], shape[1], shape[2]) }
 

@@ -70,12 +70,15 @@ extension Sequential {
     /// layers inference skips, to a sparse Conv2D or Dense layer, as ``PlanesHandoff`` describes.
     func planesHandoffs(kernels: [LayerKernel], shapes: [[Int]]) -> [PlanesHandoff] {
         layers.indices.compactMap { index -> PlanesHandoff? in
-            guard kernels[index].sparse != nil, fusedPooling(at: index, training: false, kernels: kernels) != nil else { return nil }
+            // Producer and consumer must agree on the layout at every batch size: both run on lane groups from 16 samples.
+            guard kernels[index].sparse != nil, fusedPooling(at: index, training: false, kernels: kernels) != nil,
+                  Conv2D.LaneLayout(shape: shapes[index]).hasInt32Offsets else { return nil }
             var consumer = index + 2
             while consumer < layers.count - 1, layers[consumer] is any IdentityOutsideTraining { consumer += 1 }
             guard consumer < layers.count, kernels[consumer].sparse != nil else { return nil }
             let pooledSize = shapes[index + 2].reduce(1, *)
-            if let conv = layers[consumer] as? Conv2D, shapes[consumer] == shapes[index + 2] {
+            if let conv = layers[consumer] as? Conv2D, shapes[consumer] == shapes[index + 2],
+               Conv2D.LaneLayout(shape: shapes[consumer]).hasInt32Offsets {
                 let geometry = Conv2D.Geometry(inputShape: shapes[consumer], kernelSize: conv.kernelSize)
                 return PlanesHandoff(producer: index, consumer: consumer, layout: .convolution(Conv2D.WideLayout(geometry: geometry)))
             }
