@@ -67,11 +67,12 @@ public struct ForwardPass {
     /// How the layer computes its products (``KernelPolicy``): dense GEMM, a direct convolution,
     /// or sparse products on its kernel compressed to the kept positions.
     var kernel: LayerKernel = .gemm
-    /// The input as a sparse convolution's wide planes, handed over by the convolution before
-    /// (``Sequential/planesHandoffs(kernels:shapes:)``); `input` is then not written.
+    /// The input as a sparse convolution's wide planes, or for 16 samples or more its lane
+    /// groups, handed over by the convolution before (``Sequential/planesHandoffs(kernels:shapes:)``);
+    /// `input` is then not written.
     var inputPlanes: WidePlanes?
     /// Where a sparse convolution fused with its pooling writes its output, as the next
-    /// convolution's wide planes, instead of `output`.
+    /// convolution's wide planes or lane groups, instead of `output`.
     var outputPlanes: WidePlanes?
     /// The input as a sparse Dense layer's feature rows, handed over by the convolution before
     /// for a batch of at least 16 samples; `input` is then not written.

@@ -10,10 +10,11 @@ import _PruneKitKernels
 /// dropped. Entries run in im2col's patch order, so forward outputs and input gradients equal
 /// the im2col + GEMM path's bits; the kernel gradient is computed only at kept positions.
 ///
-/// Outside training, a convolution fused with its pooling on a batch of at least 16 samples puts
-/// samples in the lanes instead (``LaneLayout``, ``pk_spconv_pool_lanes``): every lane computes a
-/// product the pooling reads, loads are aligned, and 2 × 2 windows are pooled in registers; the
-/// sums run in the same order, so the bits are the same.
+/// The forward pass of a batch of at least 16 samples puts samples in the lanes instead
+/// (``LaneLayout``, ``pk_spconv_pool_lanes``), fused with the pooling after the convolution when
+/// there is one: every lane computes a product the output needs, loads are aligned, and 2 × 2
+/// windows are pooled in registers; the sums run in the same order, so the bits are the same.
+/// Backward passes run on the wide planes.
 extension Conv2D: SparseComputable {
     /// Sparse at a kept fraction of at most 20%; else im2col + GEMM, or with fewer than
     /// ``directInputs`` inputs per output (the article's first convolution has 9) a direct
@@ -183,9 +184,9 @@ extension Conv2D: SparseComputable {
             }
         }
 
-        /// Group `group` of the channels-last `samples` at `source` (at most 16; the others are not
-        /// written) into `destination`, through `staging` (``groupStride`` floats) when there are
-        /// several channels.
+        /// The `samples` (at most 16) channels-last samples at `source` into the group at
+        /// `destination` (the other lanes are not written), through `staging` (``groupStride``
+        /// floats) when there are several channels.
         func load(_ source: UnsafePointer<Float>, samples: Int, into destination: UnsafeMutablePointer<Float>,
                   staging: UnsafeMutablePointer<Float>) {
             let size = pixels * channels
@@ -205,9 +206,9 @@ extension Conv2D: SparseComputable {
     /// Groups of 16 samples per piece of ``forwardPooledLanes(_:kernel:pooling:)``.
     static let laneGroupsPerPiece = 2
 
-    /// A forward pass fused with `pooled` through ``pk_spconv_pool_lanes``, for batches of at
-    /// least 16 samples: 16 samples per vector, so every lane computes a product the pooling
-    /// uses, with aligned loads. The input comes from the convolution before as ``LaneLayout``
+    /// A forward pass fused with `pooled` (1 × 1 windows for a convolution without pooling)
+    /// through ``pk_spconv_pool_lanes``, for batches of at least 16 samples: 16 samples per
+    /// vector, so every lane computes a product the output needs, with aligned loads. The input comes from the convolution before as ``LaneLayout``
     /// groups (``PlanesHandoff``) or is laid out here; the output goes to the next convolution
     /// the same way, to the next Dense layer as ``FeatureRows``, or back to channels-last.
     private func forwardPooledLanes(_ pass: ForwardPass, kernel sparse: SparseKernel, pooling pooled: Pooling) {
