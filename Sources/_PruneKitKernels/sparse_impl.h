@@ -3,8 +3,9 @@
  * each instruction set (PK_SPARSE_TARGET: a target attribute or nothing; PK_SPARSE_NAME(x): the
  * instance's function names; PK_SPARSE_MAX_VECTORS: 16-row vectors per pass;
  * PK_SPARSE_MAX_SINGLE: the same when the inner dimension is a single block: 3, 6 or 12;
- * PK_SDDMM_GROUP: entries whose chains pk_sddmm runs together: 2, 4 or 8). The lanes hold 16 consecutive rows (pixels or samples), as in
- * XNNPACK's SpMM; each lane performs the same IEEE operations whatever the instruction set (two
+ * PK_SDDMM_GROUP: entries whose chains pk_sddmm runs together: 2, 4 or 8; PK_SPCONV_PAIR_VECTORS:
+ * pk_spconv_pool_lanes' accumulators for 2 × 2 windows, 4 or 8). The lanes hold 16 consecutive
+ * rows (pixels or samples), as in XNNPACK's SpMM, or 16 samples (pk_spconv_pool_lanes); each lane performs the same IEEE operations whatever the instruction set (two
  * ymm halves, one zmm, four NEON registers), so every instance gives the same bits, at -O0 too.
  * See PruneKitKernels.h for the contracts. Included only by sparse.c.
  */
@@ -108,7 +109,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
             const int32_t first = starts[filter * blocks + block];                                \
             const int32_t end = starts[filter * blocks + block + 1];                              \
             for (int32_t e = first; e < end; e++) {                                               \
-                const float *p = tile + offsets[e];                               \
+                const float *p = tile + offsets[e];                                               \
                 const pk_f32x16 w = (pk_f32x16){0} + values[e];                                   \
                 for (int u = 0; u < (VECTORS); u++)                                               \
                     s[u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[u]);   \
@@ -124,7 +125,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
         pk_f32x16 s[16] = {{0}};                                                                  \
         const int32_t end = starts[filter + 1];                                                   \
         for (int32_t e = starts[filter]; e < end; e++) {                                          \
-            const float *p = tile + offsets[e];                                   \
+            const float *p = tile + offsets[e];                                                   \
             const pk_f32x16 w = (pk_f32x16){0} + values[e];                                       \
             for (int u = 0; u < (VECTORS); u++)                                                   \
                 s[u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[u]);       \
