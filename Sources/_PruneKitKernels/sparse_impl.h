@@ -10,39 +10,85 @@
  * See PruneKitKernels.h for the contracts. Included only by sparse.c.
  */
 
-/* One pass over VECTORS (≤ 8) 16-row vectors of column `column`: t = Σ_b s_b, each s_b a chain
-   of fused multiply-adds over block b's entries from +0. */
-#define PK_SPMM_PASS(VECTORS)                                                                     \
+/* One pass over VECTORS (≤ 8) vectors of column COLUMN: t = Σ_b s_b, each s_b a chain of fused
+   multiply-adds over block b's entries from +0. Entry e reads its vector u at ADDRESS + u·STEP
+   (ADDRESS an expression of e) and the sums go to OUT + 16·u. */
+#define PK_SPMM_PASS(VECTORS, COLUMN, ADDRESS, STEP, OUT)                                         \
     do {                                                                                          \
         pk_f32x16 t[8] = {{0}};                                                                   \
         for (ptrdiff_t block = 0; block < blocks; block++) {                                      \
             pk_f32x16 s[8] = {{0}};                                                               \
-            const int32_t first = starts[column * blocks + block];                                \
-            const int32_t end = starts[column * blocks + block + 1];                              \
+            const int32_t first = starts[(COLUMN) * blocks + block];                              \
+            const int32_t end = starts[(COLUMN) * blocks + block + 1];                            \
             for (int32_t e = first; e < end; e++) {                                               \
-                const float *p = as + (ptrdiff_t)offsets[e] * offsetScale + r0;                                            \
+                const float *p = (ADDRESS);                                                       \
                 const pk_f32x16 w = (pk_f32x16){0} + values[e];                                   \
                 for (int u = 0; u < (VECTORS); u++)                                               \
-                    s[u] = __builtin_elementwise_fma(PK_CF32X16(p + 16 * u), w, s[u]);            \
+                    s[u] = __builtin_elementwise_fma(PK_CF32X16(p + (STEP) * u), w, s[u]);        \
             }                                                                                     \
             for (int u = 0; u < (VECTORS); u++) t[u] = block == 0 ? s[u] : t[u] + s[u];           \
         }                                                                                         \
-        for (int u = 0; u < (VECTORS); u++) PK_F32X16(cj + r0 + 16 * u) = t[u];                   \
+        for (int u = 0; u < (VECTORS); u++) PK_F32X16((OUT) + 16 * u) = t[u];                     \
     } while (0)
 
 /* PK_SPMM_PASS for a product whose inner dimension is one block: the chains are the sums, so
    no second set of accumulators is needed and a pass holds up to PK_SPARSE_MAX_SINGLE vectors. */
-#define PK_SPMM_SINGLE_PASS(VECTORS)                                                              \
+#define PK_SPMM_SINGLE_PASS(VECTORS, COLUMN, ADDRESS, STEP, OUT)                                  \
     do {                                                                                          \
         pk_f32x16 s[16] = {{0}};                                                                  \
-        const int32_t end = starts[column + 1];                                                   \
-        for (int32_t e = starts[column]; e < end; e++) {                                          \
-            const float *p = as + (ptrdiff_t)offsets[e] * offsetScale + r0;                       \
+        const int32_t end = starts[(COLUMN) + 1];                                                 \
+        for (int32_t e = starts[COLUMN]; e < end; e++) {                                          \
+            const float *p = (ADDRESS);                                                           \
             const pk_f32x16 w = (pk_f32x16){0} + values[e];                                       \
             for (int u = 0; u < (VECTORS); u++)                                                   \
-                s[u] = __builtin_elementwise_fma(PK_CF32X16(p + 16 * u), w, s[u]);                \
+                s[u] = __builtin_elementwise_fma(PK_CF32X16(p + (STEP) * u), w, s[u]);            \
         }                                                                                         \
-        for (int u = 0; u < (VECTORS); u++) PK_F32X16(cj + r0 + 16 * u) = s[u];                   \
+        for (int u = 0; u < (VECTORS); u++) PK_F32X16((OUT) + 16 * u) = s[u];                     \
+    } while (0)
+
+/* PK_SPMM_SINGLE_PASS or PK_SPMM_PASS over WIDTH vectors (at most PK_SPARSE_MAX_SINGLE or
+   PK_SPARSE_MAX_VECTORS), instantiated for each width. */
+#if PK_SPARSE_MAX_SINGLE >= 12
+#define PK_SPMM_WIDE_SINGLE_CASES(...)                                                            \
+    case 12: PK_SPMM_SINGLE_PASS(12, __VA_ARGS__); break;                                         \
+    case 11: PK_SPMM_SINGLE_PASS(11, __VA_ARGS__); break;                                         \
+    case 10: PK_SPMM_SINGLE_PASS(10, __VA_ARGS__); break;                                         \
+    case 9: PK_SPMM_SINGLE_PASS(9, __VA_ARGS__); break;                                           \
+    case 8: PK_SPMM_SINGLE_PASS(8, __VA_ARGS__); break;                                           \
+    case 7: PK_SPMM_SINGLE_PASS(7, __VA_ARGS__); break;
+#else
+#define PK_SPMM_WIDE_SINGLE_CASES(...)
+#endif
+#if PK_SPARSE_MAX_SINGLE >= 6
+#define PK_SPMM_MIDDLE_SINGLE_CASES(...)                                                          \
+    case 6: PK_SPMM_SINGLE_PASS(6, __VA_ARGS__); break;                                           \
+    case 5: PK_SPMM_SINGLE_PASS(5, __VA_ARGS__); break;                                           \
+    case 4: PK_SPMM_SINGLE_PASS(4, __VA_ARGS__); break;
+#else
+#define PK_SPMM_MIDDLE_SINGLE_CASES(...)
+#endif
+#define PK_SPMM_PASSES(WIDTH, ...)                                                                \
+    do {                                                                                          \
+        if (blocks == 1) {                                                                        \
+            switch (WIDTH) {                                                                      \
+            PK_SPMM_WIDE_SINGLE_CASES(__VA_ARGS__)                                                \
+            PK_SPMM_MIDDLE_SINGLE_CASES(__VA_ARGS__)                                              \
+            case 3: PK_SPMM_SINGLE_PASS(3, __VA_ARGS__); break;                                   \
+            case 2: PK_SPMM_SINGLE_PASS(2, __VA_ARGS__); break;                                   \
+            default: PK_SPMM_SINGLE_PASS(1, __VA_ARGS__); break;                                  \
+            }                                                                                     \
+        } else {                                                                                  \
+            switch (WIDTH) {                                                                      \
+            case 8: PK_SPMM_PASS(8, __VA_ARGS__); break;                                          \
+            case 7: PK_SPMM_PASS(7, __VA_ARGS__); break;                                          \
+            case 6: PK_SPMM_PASS(6, __VA_ARGS__); break;                                          \
+            case 5: PK_SPMM_PASS(5, __VA_ARGS__); break;                                          \
+            case 4: PK_SPMM_PASS(4, __VA_ARGS__); break;                                          \
+            case 3: PK_SPMM_PASS(3, __VA_ARGS__); break;                                          \
+            case 2: PK_SPMM_PASS(2, __VA_ARGS__); break;                                          \
+            default: PK_SPMM_PASS(1, __VA_ARGS__); break;                                         \
+            }                                                                                     \
+        }                                                                                         \
     } while (0)
 
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
@@ -61,79 +107,14 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
             for (ptrdiff_t pass = 0; pass < passes; pass++) {
                 const ptrdiff_t width = (vectors - v + passes - pass - 1) / (passes - pass);
                 const ptrdiff_t r0 = 16 * v;
-                if (blocks == 1) {
-                    switch (width) {
-#if PK_SPARSE_MAX_SINGLE >= 12
-                    case 12: PK_SPMM_SINGLE_PASS(12); break;
-                    case 11: PK_SPMM_SINGLE_PASS(11); break;
-                    case 10: PK_SPMM_SINGLE_PASS(10); break;
-                    case 9: PK_SPMM_SINGLE_PASS(9); break;
-                    case 8: PK_SPMM_SINGLE_PASS(8); break;
-                    case 7: PK_SPMM_SINGLE_PASS(7); break;
-#endif
-#if PK_SPARSE_MAX_SINGLE >= 6
-                    case 6: PK_SPMM_SINGLE_PASS(6); break;
-                    case 5: PK_SPMM_SINGLE_PASS(5); break;
-                    case 4: PK_SPMM_SINGLE_PASS(4); break;
-#endif
-                    case 3: PK_SPMM_SINGLE_PASS(3); break;
-                    case 2: PK_SPMM_SINGLE_PASS(2); break;
-                    default: PK_SPMM_SINGLE_PASS(1); break;
-                    }
-                } else {
-                    switch (width) {
-                    case 8: PK_SPMM_PASS(8); break;
-                    case 7: PK_SPMM_PASS(7); break;
-                    case 6: PK_SPMM_PASS(6); break;
-                    case 5: PK_SPMM_PASS(5); break;
-                    case 4: PK_SPMM_PASS(4); break;
-                    case 3: PK_SPMM_PASS(3); break;
-                    case 2: PK_SPMM_PASS(2); break;
-                    default: PK_SPMM_PASS(1); break;
-                    }
-                }
+                PK_SPMM_PASSES(width, column, as + (ptrdiff_t)offsets[e] * offsetScale + r0, 16, cj + r0);
                 v += width;
             }
         }
     }
 }
 
-/* One tile of pk_spconv_pool_lanes: products at VECTORS consecutive positions of a row, the
-   position u reading the input at `tile + u·pixelStride`, as PK_SPMM_PASS sums them (one chain
-   per block from +0, the blocks added in order), stored to `products + 16·u`. */
-#define PK_SPCONV_TILE(VECTORS)                                                                   \
-    do {                                                                                          \
-        pk_f32x16 t[8] = {{0}};                                                                   \
-        for (ptrdiff_t block = 0; block < blocks; block++) {                                      \
-            pk_f32x16 s[8] = {{0}};                                                               \
-            const int32_t first = starts[filter * blocks + block];                                \
-            const int32_t end = starts[filter * blocks + block + 1];                              \
-            for (int32_t e = first; e < end; e++) {                                               \
-                const float *p = tile + offsets[e];                                               \
-                const pk_f32x16 w = (pk_f32x16){0} + values[e];                                   \
-                for (int u = 0; u < (VECTORS); u++)                                               \
-                    s[u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[u]);   \
-            }                                                                                     \
-            for (int u = 0; u < (VECTORS); u++) t[u] = block == 0 ? s[u] : t[u] + s[u];           \
-        }                                                                                         \
-        for (int u = 0; u < (VECTORS); u++) PK_F32X16(products + 16 * u) = t[u];                  \
-    } while (0)
-
-/* PK_SPCONV_TILE for a kernel whose patch is one block: the chains are the sums. */
-#define PK_SPCONV_SINGLE_TILE(VECTORS)                                                            \
-    do {                                                                                          \
-        pk_f32x16 s[16] = {{0}};                                                                  \
-        const int32_t end = starts[filter + 1];                                                   \
-        for (int32_t e = starts[filter]; e < end; e++) {                                          \
-            const float *p = tile + offsets[e];                                                   \
-            const pk_f32x16 w = (pk_f32x16){0} + values[e];                                       \
-            for (int u = 0; u < (VECTORS); u++)                                                   \
-                s[u] = __builtin_elementwise_fma(PK_CF32X16(p + u * pixelStride), w, s[u]);       \
-        }                                                                                         \
-        for (int u = 0; u < (VECTORS); u++) PK_F32X16(products + 16 * u) = s[u];                  \
-    } while (0)
-
-/* PK_SPCONV_SINGLE_TILE for VECTORS / 2 whole 2 × 2 windows, pooled in registers: each entry's
+/* PK_SPMM_SINGLE_PASS for VECTORS / 2 whole 2 × 2 windows of pk_spconv_pool_lanes, pooled in registers: each entry's
    weight and offset are loaded once for both rows (the second at `tile + rowStride`), then each
    window's four products get bias and activation and their maximum is stored. */
 #define PK_SPCONV_WINDOWS_2X2(VECTORS)                                                            \
@@ -227,41 +208,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
                         const ptrdiff_t width = windows == 1 ? (columns - x + parts - part - 1) / (parts - part) : columns;
                         const float *tile = input + (py * poolHeight + row) * rowStride + (px0 * poolWidth + x) * pixelStride;
                         float *products = scratch + (row * columns + x) * 16;
-                        if (blocks == 1) {
-                            switch (width) {
-#if PK_SPARSE_MAX_SINGLE >= 12
-                            case 12: PK_SPCONV_SINGLE_TILE(12); break;
-                            case 11: PK_SPCONV_SINGLE_TILE(11); break;
-                            case 10: PK_SPCONV_SINGLE_TILE(10); break;
-                            case 9: PK_SPCONV_SINGLE_TILE(9); break;
-                            case 8: PK_SPCONV_SINGLE_TILE(8); break;
-                            case 7: PK_SPCONV_SINGLE_TILE(7); break;
-#endif
-#if PK_SPARSE_MAX_SINGLE >= 6
-                            case 6: PK_SPCONV_SINGLE_TILE(6); break;
-                            case 5: PK_SPCONV_SINGLE_TILE(5); break;
-                            case 4: PK_SPCONV_SINGLE_TILE(4); break;
-#endif
-                            case 3: PK_SPCONV_SINGLE_TILE(3); break;
-                            case 2: PK_SPCONV_SINGLE_TILE(2); break;
-                            default: PK_SPCONV_SINGLE_TILE(1); break;
-                            }
-                        } else {
-                            switch (width) {
-#if PK_SPARSE_MAX_VECTORS >= 8
-                            case 8: PK_SPCONV_TILE(8); break;
-                            case 7: PK_SPCONV_TILE(7); break;
-                            case 6: PK_SPCONV_TILE(6); break;
-                            case 5: PK_SPCONV_TILE(5); break;
-#endif
-#if PK_SPARSE_MAX_VECTORS >= 4
-                            case 4: PK_SPCONV_TILE(4); break;
-#endif
-                            case 3: PK_SPCONV_TILE(3); break;
-                            case 2: PK_SPCONV_TILE(2); break;
-                            default: PK_SPCONV_TILE(1); break;
-                            }
-                        }
+                        PK_SPMM_PASSES(width, filter, tile + offsets[e], pixelStride, products);
                         x += width;
                     }
                 }
@@ -285,8 +232,6 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
     }
 }
 
-#undef PK_SPCONV_TILE
-#undef PK_SPCONV_SINGLE_TILE
 #undef PK_SPCONV_WINDOWS_2X2
 #undef PK_SPCONV_ACTIVATE
 #undef PK_SPCONV_KEEP_LARGER
@@ -411,3 +356,6 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t
 #undef PK_SPMM_PASS
 #undef PK_SPARSE_REDUCE
 #undef PK_SPMM_SINGLE_PASS
+#undef PK_SPMM_PASSES
+#undef PK_SPMM_WIDE_SINGLE_CASES
+#undef PK_SPMM_MIDDLE_SINGLE_CASES

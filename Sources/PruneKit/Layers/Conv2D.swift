@@ -221,6 +221,15 @@ extension Conv2D {
         var patchSize: Int { kernelHeight * kernelWidth * channels }
         var inputSize: Int { inputHeight * inputWidth * channels }
 
+        /// `offset(i, j, c)` for each kernel element `k = (i·kernelWidth + j)·channels + c`, in
+        /// patch (im2col) order.
+        func patchOffsets(_ offset: (_ row: Int, _ column: Int, _ channel: Int) -> Int) -> [Int32] {
+            (0 ..< patchSize).map { k in
+                let ij = k / channels
+                return Int32(offset(ij / kernelWidth, ij % kernelWidth, k % channels))
+            }
+        }
+
         /// Sample ranges whose patch matrix and output each hold at most about 2¹⁸ floats (1 MiB), so
         /// that a chunk's passes over them run in the L2 cache.
         func chunks(batchSize: Int, filters: Int) -> [Range<Int>] {

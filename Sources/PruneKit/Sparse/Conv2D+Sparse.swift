@@ -54,10 +54,7 @@ extension Conv2D: SparseComputable {
         }
         /// Offset of kernel element `k = (i·kernelWidth + j)·channels + c` in a sample's input planes.
         var patchOffsets: [Int32] {
-            (0 ..< geometry.patchSize).map { k in
-                let c = k % geometry.channels, ij = k / geometry.channels
-                return Int32(c * channelStride + (ij / geometry.kernelWidth) * geometry.inputWidth + ij % geometry.kernelWidth)
-            }
+            geometry.patchOffsets { row, column, channel in channel * channelStride + row * geometry.inputWidth + column }
         }
 
         /// Floats per sample: its input planes, and room for the vector that
@@ -86,7 +83,7 @@ extension Conv2D: SparseComputable {
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
-        if pass.batchSize >= LaneLayout.lanes, LaneLayout(shape: pass.inputShape).hasInt32Offsets {
+        if LaneLayout.holds(batchSize: pass.batchSize), LaneLayout(shape: pass.inputShape).hasInt32Offsets {
             // Without pooling, 1 × 1 windows: bias and activation alone (the logits of a softmax are not kept there).
             if let pooled { return forwardPooledLanes(pass, kernel: sparse, pooling: pooled) }
             if activation != .softmax, pass.preActivation == nil {
@@ -170,18 +167,19 @@ extension Conv2D: SparseComputable {
         var groupStride: Int { channels * pixels * Self.lanes }
         /// Groups that hold `samples` samples.
         static func groups(_ samples: Int) -> Int { (samples + lanes - 1) / lanes }
+        /// Whether a forward pass over `batchSize` samples runs on lane groups (at least one full
+        /// group), for convolutions and the layers they hand their output to alike.
+        static func holds(batchSize: Int) -> Bool { batchSize >= lanes }
         /// Whether every offset within a group fits the kernels' 32-bit entries (else a
         /// convolution runs on its per-sample kernels).
         var hasInt32Offsets: Bool { groupStride <= Int(Int32.max) }
 
         init(shape: [Int]) { (height, width, channels) = (shape[0], shape[1], shape[2]) }
 
-        /// Offset of kernel element `k = (i·kernelWidth + j)·channels + c` from its output's position.
-        func patchOffsets(kernelSize: (height: Int, width: Int)) -> [Int32] {
-            (0 ..< kernelSize.height * kernelSize.width * channels).map { k in
-                let c = k % channels, ij = k / channels
-                return Int32((c * pixels + (ij / kernelSize.width) * width + ij % kernelSize.width) * Self.lanes)
-            }
+        /// Offset of each kernel element of a convolution with `geometry` on this layout, from its
+        /// output's position.
+        func patchOffsets(_ geometry: Geometry) -> [Int32] {
+            geometry.patchOffsets { row, column, channel in (channel * pixels + row * width + column) * Self.lanes }
         }
 
         /// The `samples` (at most 16) channels-last samples at `source` into the group at
@@ -217,7 +215,8 @@ extension Conv2D: SparseComputable {
         let outputLayout = LaneLayout(shape: [pooled.outputHeight, pooled.outputWidth, filters])
         let pieces = Parallel.ranges(LaneLayout.groups(pass.batchSize), size: Self.laneGroupsPerPiece)
         let scratchCount = pooled.window.height * pooled.outputWidth * pooled.window.width * lanes
-        let entryOffsets = gathered(layout.patchOffsets(kernelSize: kernelSize), at: sparse.columnEntryRows)
+        let entryOffsets = gathered(layout.patchOffsets(Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)),
+                                    at: sparse.columnEntryRows)
         // Channel-major lane groups for the next convolution, feature rows for the next Dense
         // layer, else [pixel][filter][16] per group, to transpose to channels-last.
         let (filterStride, pixelStride) =
@@ -235,10 +234,12 @@ extension Conv2D: SparseComputable {
                     input = planes.base + piece.lowerBound * layout.groupStride
                 } else {
                     // Empty lanes of a partial group: +0.
-                    input = count < piece.count * lanes ? zeroedBuffer(piece.count * layout.groupStride)
-                                                        : .allocate(capacity: piece.count * layout.groupStride)
-                    let staging = count < piece.count * lanes ? zeroedBuffer(layout.channels > 1 ? layout.groupStride : 1)
-                                                              : .allocate(capacity: layout.channels > 1 ? layout.groupStride : 1)
+                    func buffer(_ count: Int, zeroed: Bool) -> UnsafeMutablePointer<Float> {
+                        zeroed ? zeroedBuffer(count) : .allocate(capacity: count)
+                    }
+                    let partial = count < piece.count * lanes
+                    input = buffer(piece.count * layout.groupStride, zeroed: partial)
+                    let staging = buffer(layout.channels > 1 ? layout.groupStride : 1, zeroed: partial)
                     owned += [input, staging]
                     for group in 0 ..< piece.count {
                         layout.load(pass.input.baseAddress! + (first + group * lanes) * layout.pixels * layout.channels,

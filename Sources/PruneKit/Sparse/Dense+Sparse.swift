@@ -25,7 +25,7 @@ extension Dense: SparseComputable {
         let stride = roundUpToVector(min(pass.batchSize, Self.sparseForwardRows))
         if pass.batchSize == 1 { return forwardSparseSample(pass, kernel: sparse) }
         // Feature rows handed over by the convolution before (``PlanesHandoff``), which it writes for 16 samples or more.
-        let handed = pass.batchSize >= Conv2D.LaneLayout.lanes ? pass.inputRows : nil
+        let handed = Conv2D.LaneLayout.holds(batchSize: pass.batchSize) ? pass.inputRows : nil
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.columnWeights(kernel.baseAddress!)
             parameters[1].scalars.withUnsafeBufferPointer { bias in
