@@ -181,6 +181,60 @@ void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns
     }
 }
 
+/* Start of block b when n items are cut into `blocks` near-equal blocks, the first n % blocks
+   one longer (pk_sgemm's cut of K). */
+static ptrdiff_t blockStart(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t b) {
+    return b * (n / blocks) + (b < n % blocks ? b : n % blocks);
+}
+
+ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
+                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues, ptrdiff_t rowBlocks,
+                             int32_t *columnStarts, int32_t *columnRows, float *columnValues) {
+    /* By row, as pk_nonzero_positions finds them; each column list's length counted on the way
+       (in columnStarts one place to the right, so that a prefix sum makes them starts). */
+    memset(columnStarts, 0, (size_t)(columns * rowBlocks + 1) * sizeof(int32_t));
+    ptrdiff_t e = 0, rowBlock = 0, nextRowBlock = blockStart(rows, rowBlocks, 1);
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        if (r == nextRowBlock) nextRowBlock = blockStart(rows, rowBlocks, ++rowBlock + 1);
+        const float *row = values + r * columns;
+        ptrdiff_t columnBlock = 0, nextColumnBlock = blockStart(columns, columnBlocks, 1);
+        rowStarts[r * columnBlocks] = (int32_t)e;
+        for (ptrdiff_t n0 = 0; n0 < columns; n0 += 64) {
+            const ptrdiff_t width = columns - n0 < 64 ? columns - n0 : 64;
+            uint64_t bits = 0;
+            for (ptrdiff_t i = 0; i < width; i++) bits |= (uint64_t)(row[n0 + i] != 0.0f) << i;
+            for (; bits != 0; bits &= bits - 1, e++) {
+                const ptrdiff_t n = n0 + __builtin_ctzll(bits);
+                while (n >= nextColumnBlock) {
+                    rowStarts[r * columnBlocks + ++columnBlock] = (int32_t)e;
+                    nextColumnBlock = blockStart(columns, columnBlocks, columnBlock + 1);
+                }
+                rowColumns[e] = (int32_t)n;
+                rowValues[e] = row[n];
+                columnStarts[n * rowBlocks + rowBlock + 1]++;
+            }
+        }
+        while (++columnBlock < columnBlocks) rowStarts[r * columnBlocks + columnBlock] = (int32_t)e;
+    }
+    rowStarts[rows * columnBlocks] = (int32_t)e;
+    /* Counts to starts; then each entry placed at its list's cursor, in row order, so rows ascend
+       in every list and each cursor ends at the next list's start. */
+    for (ptrdiff_t i = 0; i < columns * rowBlocks; i++) columnStarts[i + 1] += columnStarts[i];
+    rowBlock = 0;
+    nextRowBlock = blockStart(rows, rowBlocks, 1);
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        if (r == nextRowBlock) nextRowBlock = blockStart(rows, rowBlocks, ++rowBlock + 1);
+        for (int32_t f = rowStarts[r * columnBlocks]; f < rowStarts[(r + 1) * columnBlocks]; f++) {
+            const int32_t place = columnStarts[rowColumns[f] * rowBlocks + rowBlock]++;
+            columnRows[place] = (int32_t)r;
+            columnValues[place] = rowValues[f];
+        }
+    }
+    for (ptrdiff_t i = columns * rowBlocks; i > 0; i--) columnStarts[i] = columnStarts[i - 1];
+    columnStarts[0] = 0;
+    return e;
+}
+
 void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination) {
     for (ptrdiff_t e = 0; e < count; e++) destination[e] = source[index[e]];
 }

@@ -68,7 +68,7 @@ public struct Conv2D: Layer {
         switch pass.kernel {
         case .sparse(let sparse): return forwardSparse(pass, kernel: sparse, pooling: pooled)
         case .direct: return forwardDirect(pass, pooling: pooled)
-        case .gemm: break
+        case .gemm, .gradientSparse: break
         }
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
@@ -135,7 +135,12 @@ public struct Conv2D: Layer {
             count = chunks.count * (kernelCount + filters)
         }
         let kernel = parameters[0].scalars
+        let skipsZeros = pass.kernel.isGradientSparse && !direct && geometry.patchSize % 16 == 0
         kernel.withUnsafeBufferPointer { kernel in
+            // The kernel transposed (filters × patch elements), for input-gradient products over the gradient's non-zeros.
+            let kernelT = skipsZeros && pass.inputGradient != nil ? UnsafeMutablePointer<Float>.allocate(capacity: kernelCount) : nil
+            defer { kernelT?.deallocate() }
+            if let kernelT { pk_transpose(geometry.patchSize, filters, kernel.baseAddress!, filters, kernelT, geometry.patchSize) }
             partials.withUnsafeMutableBufferPointer { partials in
                 Parallel.forEach(chunks.count) { index in
                     let samples = chunks[index]
@@ -150,6 +155,7 @@ public struct Conv2D: Layer {
                         activation.backpropagate(gradient, output: pass.output.baseAddress! + samples.lowerBound * outputSize,
                                                  rows: rows, width: filters)
                     }
+                    let entries = skipsZeros ? GradientEntries(gradient, rows: rows, columns: filters) : nil
                     let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
                     defer { patches.deallocate() }
@@ -161,14 +167,22 @@ public struct Conv2D: Layer {
                     } else {
                         Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                         geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
-                        matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
-                                       MatrixView(gradient, rows: rows, columns: filters),
-                                       into: partialKernel)
+                        if let entries {
+                            entries.kernelGradient(input: patches, width: geometry.patchSize, into: partialKernel)
+                        } else {
+                            matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
+                                           MatrixView(gradient, rows: rows, columns: filters),
+                                           into: partialKernel)
+                        }
                     }
                     guard let inputGradient = pass.inputGradient else { return }
-                    matrixMultiply(MatrixView(gradient, rows: rows, columns: filters),
-                                   MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
-                                   transposeB: true, into: patches)
+                    if let entries, let kernelT {
+                        entries.inputProducts(kernelTransposed: kernelT, width: geometry.patchSize, into: patches)
+                    } else {
+                        matrixMultiply(MatrixView(gradient, rows: rows, columns: filters),
+                                       MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
+                                       transposeB: true, into: patches)
+                    }
                     geometry.col2im(patches, samples: samples, into: inputGradient.baseAddress!)
                 }
                 sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,

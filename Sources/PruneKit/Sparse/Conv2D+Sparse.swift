@@ -16,12 +16,16 @@ import _PruneKitKernels
 /// windows are pooled in registers; the sums run in the same order, so the bits are the same.
 /// Backward passes run on the wide planes.
 extension Conv2D: SparseComputable {
-    /// Sparse at a kept fraction of at most 20%; else im2col + GEMM, or with fewer than
-    /// ``directInputs`` inputs per output (the article's first convolution has 9) a direct
-    /// convolution (``pk_conv_direct``). Outside training, a sparse convolution fused with its
-    /// pooling hands its output to the next sparse convolution as wide planes (``PlanesHandoff``).
+    /// Sparse at a kept fraction of at most 20%; else with fewer than ``directInputs`` inputs per
+    /// output (the article's first convolution has 9) a direct convolution (``pk_conv_direct``);
+    /// else im2col + GEMM, whose backward pass skips the output gradient's zeros when the inputs
+    /// per output fill 16-lane vectors (``LayerKernel/gradientSparse``). Outside training, a sparse
+    /// convolution fused with its pooling hands its output to the next sparse convolution as wide
+    /// planes (``PlanesHandoff``).
     func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
-        density <= 0.2 ? .sparse : inputsPerOutput < Self.directInputs ? .direct : .gemm
+        if density <= 0.2 { return .sparse }
+        if inputsPerOutput < Self.directInputs { return .direct }
+        return inputsPerOutput % 16 == 0 ? .gradientSparse : .gemm
     }
 
     /// Below this many inputs per output, a convolution's products are cheap to compute directly
@@ -37,7 +41,7 @@ extension Conv2D: SparseComputable {
         switch kernel {
         case .direct: true
         case .sparse(let sparse): sparse.rows < Self.directInputs
-        case .gemm: false
+        case .gemm, .gradientSparse: false
         }
     }
 

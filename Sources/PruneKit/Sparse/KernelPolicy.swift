@@ -42,6 +42,9 @@ enum AutomaticKernel {
     case gemm
     /// A direct convolution (``pk_conv_direct``).
     case direct
+    /// Dense GEMM forward, and backward products over the output gradient's non-zeros
+    /// (``GradientEntries``).
+    case gradientSparse
     /// Sparse products on the compressed kernel.
     case sparse
 }

@@ -11,10 +11,19 @@ enum LayerKernel: Sendable {
     case direct
     /// Sparse products on the kernel compressed to its kept positions.
     case sparse(SparseKernel)
+    /// im2col + GEMM forward, as ``gemm``; backward products that skip the output gradient's
+    /// zeros where at most half of it is non-zero (``GradientEntries``), with GEMM's bits:
+    /// ``KernelPolicy/automatic``'s choice for a convolution on GEMM whose patch fills 16-lane vectors.
+    case gradientSparse
 
     /// Whether the layer runs as a direct convolution.
     var isDirect: Bool {
         if case .direct = self { true } else { false }
+    }
+
+    /// Whether the layer's backward products skip the output gradient's zeros.
+    var isGradientSparse: Bool {
+        if case .gradientSparse = self { true } else { false }
     }
 
     /// The compressed kernel of a layer that runs sparse, else `nil`.
@@ -43,6 +52,7 @@ extension Sequential {
                 switch sparseLayer.automaticKernel(density: 1 - kept.zeroFraction, inputsPerOutput: rows) {
                 case .gemm: return .gemm
                 case .direct: return .direct
+                case .gradientSparse: return .gradientSparse
                 case .sparse: break
                 }
             }

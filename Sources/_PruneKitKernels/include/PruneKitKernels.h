@@ -262,6 +262,19 @@ void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t 
 void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns, int32_t *entryRows,
                           int32_t *entryColumns, int32_t *positions);
 
+/// The non-zeros of a row-major `rows × columns` matrix as pk_spmm entry lists both ways, each
+/// list cut into blocks as pk_sgemm cuts K (`n` items into `blocks` near-equal blocks, the first
+/// `n % blocks` one longer): by row, the entries `rowStarts[r·columnBlocks + b] ≤ e <
+/// rowStarts[r·columnBlocks + b + 1]` of row r's column block b hold its non-zero columns in
+/// ascending order (`rowColumns[e]`) and their values (`rowValues[e]`); by column, the entries
+/// `columnStarts[n·rowBlocks + b] ≤ e < columnStarts[n·rowBlocks + b + 1]` hold column n's
+/// non-zero rows of row block b in ascending order (`columnRows[e]`, `columnValues[e]`).
+/// `rowStarts` holds `rows·columnBlocks + 1` elements, `columnStarts` `columns·rowBlocks + 1`,
+/// the four entry arrays one element per non-zero. Returns the number of non-zeros.
+ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
+                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues, ptrdiff_t rowBlocks,
+                             int32_t *columnStarts, int32_t *columnRows, float *columnValues);
+
 /// `destination[e] = source[index[e]]` for e < count (a compressed kernel's current weights).
 void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination);
 
