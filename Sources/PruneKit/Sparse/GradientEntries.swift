@@ -19,13 +19,17 @@ struct GradientEntries {
     let rowBlocks: Int
     /// Blocks the columns (the input gradient's inner dimension) are cut into.
     let columnBlocks: Int
-    private let rowStarts: [Int32], rowColumns: [Int32], rowValues: [Float]
-    private let columnStarts: [Int32], columnRows: [Int32], columnValues: [Float]
+    /// By row: for row `r` and column block `b`, entries `rowStarts[r·columnBlocks + b] ..<
+    /// rowStarts[r·columnBlocks + b + 1]`, columns ascending.
+    let rowStarts: [Int32], rowColumns: [Int32], rowValues: [Float]
+    /// By column: for column `n` and row block `b`, entries `columnStarts[n·rowBlocks + b] ..<
+    /// columnStarts[n·rowBlocks + b + 1]`, rows ascending.
+    let columnStarts: [Int32], columnRows: [Int32], columnValues: [Float]
 
-    /// The entries of `gradient`, or `nil` when more than ``maximumDensity`` of it is non-zero.
-    init?(_ gradient: UnsafePointer<Float>, rows: Int, columns: Int) {
+    /// The entries of the row-major `gradient`, or `nil` when more than `maximumDensity` of it is non-zero.
+    init?(_ gradient: UnsafePointer<Float>, rows: Int, columns: Int, maximumDensity: Double = Self.maximumDensity) {
         let count = rows * columns - Elementwise.countZeros(gradient, count: rows * columns)
-        guard rows > 0, columns > 0, Double(count) <= Self.maximumDensity * Double(rows * columns) else { return nil }
+        guard rows > 0, columns > 0, Double(count) <= maximumDensity * Double(rows * columns) else { return nil }
         let block = pk_sgemm_k_block()
         (self.rows, self.columns) = (rows, columns)
         rowBlocks = (rows + block - 1) / block
