@@ -285,6 +285,47 @@ func sparseInferenceTable() throws {
     }
 }
 
+/// The article's second convolution's two backward products for one chunk of its batch (7 images:
+/// 847 im2col rows of 288, 64 filters), one thread: dense GEMM against the products over the
+/// output gradient's non-zeros (``pk_nonzero_entries``, then ``pk_spmm_rows`` and ``pk_spmm``,
+/// as `GradientEntries` runs them), by the fraction of the gradient that is non-zero. Behind 2 × 2
+/// max pooling at most a quarter is; where the two times cross is where `GradientEntries` hands
+/// the products back to GEMM.
+func gradientSparseTable() {
+    let rows = 7 * 121, width = 288, filters = 64, block = pk_sgemm_k_block()
+    var generator = SplitMix64(seed: 9)
+    let patches = (0 ..< rows * width).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 }
+    let kernel = (0 ..< width * filters).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 }
+    var kernelT = [Float](repeating: 0, count: width * filters)
+    pk_transpose(width, filters, kernel, filters, &kernelT, width)
+    var kernelGradient = [Float](repeating: 0, count: width * filters), transposed = kernelGradient
+    var products = [Float](repeating: 0, count: rows * width)
+    let (rowBlocks, columnBlocks) = ((rows + block - 1) / block, (filters + block - 1) / block)
+    print("conv2's backward products on one chunk (847 rows × 288, 64 filters), one thread: dense GEMM vs over the gradient's non-zeros (best of \(quick ? 3 : 10))")
+    print("non-zero   GEMM µs   non-zeros µs   ratio")
+    for density in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7] {
+        let gradient = (0 ..< rows * filters).map { _ in
+            Double(SplitMix64.unitFloat(generator.next())) < density ? SplitMix64.unitFloat(generator.next()) - 0.5 : 0
+        }
+        let gemm = seconds(repeats: quick ? 3 : 10) {
+            pk_sgemm(1, 0, width, filters, rows, patches, width, gradient, filters, 0, &kernelGradient, filters)
+            pk_sgemm(0, 1, rows, width, filters, gradient, filters, kernel, filters, 0, &products, width)
+        }
+        let count = gradient.filter { $0 != 0 }.count
+        var starts = [Int32](repeating: 0, count: rows * columnBlocks + 1), columns = [Int32](repeating: 0, count: count)
+        var values = [Float](repeating: 0, count: count), scratch = kernelGradient
+        let sparse = seconds(repeats: quick ? 3 : 10) {
+            _ = pk_count_zeros(gradient, gradient.count)
+            pk_nonzero_entries(gradient, rows, filters, columnBlocks, &starts, &columns, &values)
+            pk_spmm_rows(rows, rowBlocks, starts, columnBlocks, columns, values, patches, width, filters, width, &scratch,
+                         &transposed, width)
+            pk_transpose(filters, width, transposed, width, &kernelGradient, filters)
+            pk_spmm(rows, columnBlocks, starts, columns, width, values, kernelT, 0, &products, width, 0, 1, width)
+        }
+        print(String(format: "%7.0f%%   %7.0f   %12.0f   %5.2f×", density * 100, gemm * 1e6, sparse * 1e6, gemm / sparse))
+    }
+}
+
 /// Records each epoch's kernel sparsity (weights zero across all pruned kernels) at its end.
 final class SparsityRecorder: Callback {
     var sparsity: [Double] = []
@@ -462,6 +503,8 @@ if sparseOnly {
     print("GEMM path: \(String(cString: pk_sgemm_implementation()))")
     try sparseInferenceTable()
     if !CommandLine.arguments.contains("--inference") {
+        print("")
+        gradientSparseTable()
         print("")
         try sparseTrainingTable(epochs: quick ? 6 : 15)
     }

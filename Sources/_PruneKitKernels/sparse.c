@@ -32,7 +32,9 @@
 #define PK_SPCONV_PAIR_VECTORS 4 /* accumulators of pk_spconv_pool_lanes for 2 × 2 windows: one window */
 #define PK_SDDMM_GROUP 2 /* 8 xmm registers of chains, 4 for b */
 #define PK_SPARSE_TRANSPOSE 1
+#define PK_SPMM_ROWS_TILE 4
 #include "sparse_impl.h"
+#undef PK_SPMM_ROWS_TILE
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
@@ -49,7 +51,9 @@
 #define PK_SPCONV_PAIR_VECTORS 4 /* one 2 × 2 window: 8 of the 16 ymm registers */
 #define PK_SDDMM_GROUP 4 /* 8 ymm registers of chains, 2 for b */
 #define PK_SPARSE_TRANSPOSE 1
+#define PK_SPMM_ROWS_TILE 4
 #include "sparse_impl.h"
+#undef PK_SPMM_ROWS_TILE
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
@@ -65,7 +69,9 @@
 #define PK_SPCONV_PAIR_VECTORS 8 /* two 2 × 2 windows: 8 of the 32 zmm registers */
 #define PK_SDDMM_GROUP 8 /* 8 zmm registers of chains */
 #define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
+#define PK_SPMM_ROWS_TILE 4
 #include "sparse_impl.h"
+#undef PK_SPMM_ROWS_TILE
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
@@ -140,6 +146,24 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
                                pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
 }
 
+void pk_spmm_rows(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
+                  const int32_t *entryColumns, const float *values, const float *a, ptrdiff_t lda, ptrdiff_t columns,
+                  ptrdiff_t width, float *scratch, float *c, ptrdiff_t ldc) {
+    if (columns <= 0 || width <= 0) return;
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512) {
+        spmm_rows_avx512(rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch, c, ldc);
+        return;
+    }
+    if (path == &pk_gemm_kernel_avx2) {
+        spmm_rows_avx2(rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch, c, ldc);
+        return;
+    }
+#endif
+    spmm_rows_baseline(rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch, c, ldc);
+}
+
 void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
              const int32_t *entryColumns, const float *values, const float *input, ptrdiff_t columns,
              float *scratch, float *output) {
@@ -188,14 +212,10 @@ static ptrdiff_t blockStart(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t b) {
 }
 
 ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
-                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues, ptrdiff_t rowBlocks,
-                             int32_t *columnStarts, int32_t *columnRows, float *columnValues) {
-    /* By row, as pk_nonzero_positions finds them; each column list's length counted on the way
-       (in columnStarts one place to the right, so that a prefix sum makes them starts). */
-    memset(columnStarts, 0, (size_t)(columns * rowBlocks + 1) * sizeof(int32_t));
-    ptrdiff_t e = 0, rowBlock = 0, nextRowBlock = blockStart(rows, rowBlocks, 1);
+                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues) {
+    /* As pk_nonzero_positions finds them, a start written at each column block's first entry. */
+    ptrdiff_t e = 0;
     for (ptrdiff_t r = 0; r < rows; r++) {
-        if (r == nextRowBlock) nextRowBlock = blockStart(rows, rowBlocks, ++rowBlock + 1);
         const float *row = values + r * columns;
         ptrdiff_t columnBlock = 0, nextColumnBlock = blockStart(columns, columnBlocks, 1);
         rowStarts[r * columnBlocks] = (int32_t)e;
@@ -211,27 +231,11 @@ ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t colu
                 }
                 rowColumns[e] = (int32_t)n;
                 rowValues[e] = row[n];
-                columnStarts[n * rowBlocks + rowBlock + 1]++;
             }
         }
         while (++columnBlock < columnBlocks) rowStarts[r * columnBlocks + columnBlock] = (int32_t)e;
     }
     rowStarts[rows * columnBlocks] = (int32_t)e;
-    /* Counts to starts; then each entry placed at its list's cursor, in row order, so rows ascend
-       in every list and each cursor ends at the next list's start. */
-    for (ptrdiff_t i = 0; i < columns * rowBlocks; i++) columnStarts[i + 1] += columnStarts[i];
-    rowBlock = 0;
-    nextRowBlock = blockStart(rows, rowBlocks, 1);
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        if (r == nextRowBlock) nextRowBlock = blockStart(rows, rowBlocks, ++rowBlock + 1);
-        for (int32_t f = rowStarts[r * columnBlocks]; f < rowStarts[(r + 1) * columnBlocks]; f++) {
-            const int32_t place = columnStarts[rowColumns[f] * rowBlocks + rowBlock]++;
-            columnRows[place] = (int32_t)r;
-            columnValues[place] = rowValues[f];
-        }
-    }
-    for (ptrdiff_t i = columns * rowBlocks; i > 0; i--) columnStarts[i] = columnStarts[i - 1];
-    columnStarts[0] = 0;
     return e;
 }
 

@@ -1,7 +1,7 @@
 import _PruneKitKernels
 
 /// The non-zeros of an output gradient (`rows × columns`: pixels or samples × filters or units),
-/// listed both ways for ``pk_spmm``, so that a backward pass on dense GEMM kernels can skip the
+/// listed row by row (``pk_nonzero_entries``), so that a backward pass on dense GEMM kernels can skip the
 /// gradient's zeros. Behind max pooling most of a convolution's gradient is zero — one position
 /// of each window gets the pooled gradient, and ReLU drops more — so its two backward products
 /// cost a fraction of the dense ones.
@@ -10,21 +10,20 @@ import _PruneKitKernels
 /// (``pk_sgemm_k_block()``) and runs in ascending order, so the products have the dense GEMM's
 /// bits: a skipped zero changes no sum (see ``KernelPolicy``).
 struct GradientEntries {
-    /// Gradients with more non-zeros than this fraction run on dense GEMM, where it is faster
-    /// (`swift run -c release bench --sparse`, the conv2 rows).
-    static let maximumDensity = 0.5
+    /// Gradients with more non-zeros than this fraction run on dense GEMM: `swift run -c release
+    /// bench --sparse` times conv2's two backward products on one chunk both ways, and the products
+    /// over the non-zeros were 1.2× as fast as GEMM at 20% and 0.9× at 30% (Intel Xeon, avx512).
+    /// Behind 2 × 2 max pooling, ReLU and dropout, the article CNN's conv2 gradient is about 14% non-zero.
+    static let maximumDensity = 0.25
 
     let rows: Int, columns: Int
     /// Blocks the rows (the kernel gradient's inner dimension) are cut into.
     let rowBlocks: Int
     /// Blocks the columns (the input gradient's inner dimension) are cut into.
     let columnBlocks: Int
-    /// By row: for row `r` and column block `b`, entries `rowStarts[r·columnBlocks + b] ..<
-    /// rowStarts[r·columnBlocks + b + 1]`, columns ascending.
-    let rowStarts: [Int32], rowColumns: [Int32], rowValues: [Float]
-    /// By column: for column `n` and row block `b`, entries `columnStarts[n·rowBlocks + b] ..<
-    /// columnStarts[n·rowBlocks + b + 1]`, rows ascending.
-    let columnStarts: [Int32], columnRows: [Int32], columnValues: [Float]
+    /// For row `r` and column block `b`, entries `starts[r·columnBlocks + b] ..<
+    /// starts[r·columnBlocks + b + 1]`, columns ascending.
+    let starts: [Int32], entryColumns: [Int32], values: [Float]
 
     /// The entries of the row-major `gradient`, or `nil` when more than `maximumDensity` of it is non-zero.
     init?(_ gradient: UnsafePointer<Float>, rows: Int, columns: Int, maximumDensity: Double = Self.maximumDensity) {
@@ -34,32 +33,30 @@ struct GradientEntries {
         (self.rows, self.columns) = (rows, columns)
         rowBlocks = (rows + block - 1) / block
         columnBlocks = (columns + block - 1) / block
-        var rowStarts = [Int32](repeating: 0, count: rows * columnBlocks + 1)
-        var columnStarts = [Int32](repeating: 0, count: columns * rowBlocks + 1)
-        var rowColumns = [Int32](repeating: 0, count: count), columnRows = rowColumns
-        var rowValues = [Float](repeating: 0, count: count), columnValues = rowValues
-        pk_nonzero_entries(gradient, rows, columns, columnBlocks, &rowStarts, &rowColumns, &rowValues, rowBlocks,
-                           &columnStarts, &columnRows, &columnValues)
-        (self.rowStarts, self.rowColumns, self.rowValues) = (rowStarts, rowColumns, rowValues)
-        (self.columnStarts, self.columnRows, self.columnValues) = (columnStarts, columnRows, columnValues)
+        var starts = [Int32](repeating: 0, count: rows * columnBlocks + 1)
+        var entryColumns = [Int32](repeating: 0, count: count), values = [Float](repeating: 0, count: count)
+        pk_nonzero_entries(gradient, rows, columns, columnBlocks, &starts, &entryColumns, &values)
+        (self.starts, self.entryColumns, self.values) = (starts, entryColumns, values)
     }
 
     /// `kernelGradient[k, n] = Σ_r input[r, k] · gradient[r, n]` for the `width` columns `k` of
     /// `input` (rows `width` apart; `width` a multiple of 16), as the dense GEMM of `inputᵀ` and the
-    /// gradient computes it; `kernelGradient` is `width × columns`, row-major.
+    /// gradient computes it (``pk_spmm_rows``); `kernelGradient` is `width × columns`, row-major.
     func kernelGradient(input: UnsafePointer<Float>, width: Int, into kernelGradient: UnsafeMutablePointer<Float>) {
         precondition(width % 16 == 0, "GradientEntries: width \(width) is not a multiple of 16")
         let transposed = UnsafeMutablePointer<Float>.allocate(capacity: columns * width)
-        defer { transposed.deallocate() }
-        pk_spmm(columns, rowBlocks, columnStarts, columnRows, width, columnValues, input, 0, transposed, width, 0, 1, width)
+        let scratch = rowBlocks > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: columns * width) : nil
+        defer { transposed.deallocate(); scratch?.deallocate() }
+        pk_spmm_rows(rows, rowBlocks, starts, columnBlocks, entryColumns, values, input, width, columns, width, scratch,
+                     transposed, width)
         pk_transpose(columns, width, transposed, width, kernelGradient, columns)
     }
 
     /// `product[r, k] = Σ_n gradient[r, n] · kernelT[n, k]` for `k < width` (`kernelT` the
     /// `columns × width` kernel transposed, `width` a multiple of 16), as the dense GEMM of the
-    /// gradient and the kernel's transpose computes it; `product` is `rows × width`, row-major.
+    /// gradient and the kernel's transpose computes it (``pk_spmm``); `product` is `rows × width`, row-major.
     func inputProducts(kernelTransposed kernelT: UnsafePointer<Float>, width: Int, into product: UnsafeMutablePointer<Float>) {
         precondition(width % 16 == 0, "GradientEntries: width \(width) is not a multiple of 16")
-        pk_spmm(rows, columnBlocks, rowStarts, rowColumns, width, rowValues, kernelT, 0, product, width, 0, 1, width)
+        pk_spmm(rows, columnBlocks, starts, entryColumns, width, values, kernelT, 0, product, width, 0, 1, width)
     }
 }

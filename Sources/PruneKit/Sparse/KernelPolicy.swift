@@ -16,10 +16,12 @@ public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     /// The fastest exact kernels for each layer: sparse kernels for each layer whose kept fraction
     /// is at most its type's crossover (see ``choosesSparse(_:density:inputsPerOutput:)``), a
     /// direct convolution (no im2col) for a Conv2D with fewer than 64 inputs per output otherwise,
-    /// dense GEMM for the rest: the default.
+    /// dense GEMM for the rest — for a Conv2D on GEMM with a multiple of 16 inputs per output, a
+    /// backward pass whose two products skip the output gradient's zeros (behind max pooling
+    /// three in four or more), with GEMM's bits: the default.
     case automatic
-    /// Dense GEMM for every layer (im2col + GEMM for a Conv2D), as an unpruned model ran before
-    /// sparse and direct kernels: the baseline for comparisons.
+    /// Dense GEMM for every layer (im2col + GEMM for a Conv2D, zeros of the gradient included),
+    /// as an unpruned model ran before sparse and direct kernels: the baseline for comparisons.
     case dense
     /// Sparse kernels for every Conv2D and Dense layer, whatever its sparsity: for measurements.
     case sparse

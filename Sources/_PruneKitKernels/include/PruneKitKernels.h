@@ -256,24 +256,32 @@ void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t 
              const int32_t *entryColumns, const float *values, const float *input, ptrdiff_t columns,
              float *scratch, float *output);
 
+/// pk_spmv over 16-lane vectors: for every column n < `columns` and lane q < `width` (a multiple
+/// of 16), `c[n·ldc + q]` = ((t₀ + t₁) + …) + t_{blocks−1}, where t_b is the chain of fused
+/// multiply-adds from +0 over the rows k of block b in ascending order (`rows` cut into `blocks`
+/// as pk_sgemm cuts K) of `fma(a[k·lda + q], values[e], ·)` for the entries e of row k with
+/// `entryColumns[e] = n` — the entries `starts[k·rowStride] ≤ e < starts[(k + 1)·rowStride]`.
+/// So `c` is pk_sgemm's product of `a`ᵀ and the sparse matrix, transposed, bit for bit. Rows with
+/// no entries cost nothing. `scratch` holds `columns · width` floats when `blocks` > 1.
+void pk_spmm_rows(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
+                  const int32_t *entryColumns, const float *values, const float *a, ptrdiff_t lda, ptrdiff_t columns,
+                  ptrdiff_t width, float *scratch, float *c, ptrdiff_t ldc);
+
 /// The non-zero positions of a row-major `rows × columns` matrix, row by row and columns
 /// ascending: entry e is row `entryRows[e]`, column `entryColumns[e]`, position
 /// `positions[e] = row·columns + column`. Each array holds one entry per non-zero value.
 void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns, int32_t *entryRows,
                           int32_t *entryColumns, int32_t *positions);
 
-/// The non-zeros of a row-major `rows × columns` matrix as pk_spmm entry lists both ways, each
-/// list cut into blocks as pk_sgemm cuts K (`n` items into `blocks` near-equal blocks, the first
-/// `n % blocks` one longer): by row, the entries `rowStarts[r·columnBlocks + b] ≤ e <
-/// rowStarts[r·columnBlocks + b + 1]` of row r's column block b hold its non-zero columns in
-/// ascending order (`rowColumns[e]`) and their values (`rowValues[e]`); by column, the entries
-/// `columnStarts[n·rowBlocks + b] ≤ e < columnStarts[n·rowBlocks + b + 1]` hold column n's
-/// non-zero rows of row block b in ascending order (`columnRows[e]`, `columnValues[e]`).
-/// `rowStarts` holds `rows·columnBlocks + 1` elements, `columnStarts` `columns·rowBlocks + 1`,
-/// the four entry arrays one element per non-zero. Returns the number of non-zeros.
+/// The non-zeros of a row-major `rows × columns` matrix, row by row, each row's list cut into
+/// `columnBlocks` blocks as pk_sgemm cuts K (near-equal blocks, the first `columns % columnBlocks`
+/// one longer): the entries `rowStarts[r·columnBlocks + b] ≤ e < rowStarts[r·columnBlocks + b + 1]`
+/// of row r's column block b hold its non-zero columns in ascending order (`rowColumns[e]`) and
+/// their values (`rowValues[e]`) — pk_spmm's entry lists of the matrix's transpose, and
+/// pk_spmm_rows's of the matrix. `rowStarts` holds `rows·columnBlocks + 1` elements, the entry
+/// arrays one element per non-zero. Returns the number of non-zeros.
 ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
-                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues, ptrdiff_t rowBlocks,
-                             int32_t *columnStarts, int32_t *columnRows, float *columnValues);
+                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues);
 
 /// `destination[e] = source[index[e]]` for e < count (a compressed kernel's current weights).
 void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination);
