@@ -10,9 +10,7 @@
 
 void pk_im2col(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
                ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
-               ptrdiff_t kernelWidth, float *patches) {
-    const ptrdiff_t outputHeight = inputHeight - kernelHeight + 1;
-    const ptrdiff_t outputWidth = inputWidth - kernelWidth + 1;
+               ptrdiff_t kernelWidth, ptrdiff_t outputHeight, ptrdiff_t outputWidth, float *patches) {
     const ptrdiff_t span = kernelWidth * channels, inputSize = inputHeight * inputWidth * channels;
     float *row = patches;
     for (ptrdiff_t sample = 0; sample < samples; sample++) {

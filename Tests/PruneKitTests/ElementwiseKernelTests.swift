@@ -135,7 +135,8 @@ struct ElementwiseKernelTests {
         }
         var patches = [Float](repeating: .nan, count: rows * patchSize)
         var gradient = [Float](repeating: .nan, count: samples * inputSize)
-        pk_im2col(input, samples, height, width, channels, kernelHeight, kernelWidth, &patches)
+        pk_im2col(input, samples, height, width, channels, kernelHeight, kernelWidth, height - kernelHeight + 1,
+                  width - kernelWidth + 1, &patches)
         pk_col2im(patchGradient, samples, height, width, channels, kernelHeight, kernelWidth, &gradient)
         #expect(bits(patches) == bits(expectedPatches))
         #expect(bits(gradient) == bits(expectedGradient))

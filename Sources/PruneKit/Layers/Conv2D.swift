@@ -73,24 +73,35 @@ public struct Conv2D: Layer {
         let kernel = parameters[0].scalars, bias = parameters[1].scalars
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
+        // Only the outputs a max pooling reads, when one does: the rows and columns past its last
+        // whole window are not computed (and in training left +0, where nothing reads them).
+        let window = pooled?.window ?? pass.pooledBy
+        let region = window.map { (height: geometry.outputHeight / $0.height * $0.height,
+                                   width: geometry.outputWidth / $0.width * $0.width) }
+            ?? (height: geometry.outputHeight, width: geometry.outputWidth)
+        let cropped = region.height < geometry.outputHeight || region.width < geometry.outputWidth
         kernel.withUnsafeBufferPointer { kernel in
             bias.withUnsafeBufferPointer { bias in
                 Parallel.forEach(chunks.count) { index in
                     let samples = chunks[index]
-                    let rows = samples.count * geometry.outputPixels
+                    let rows = samples.count * region.height * region.width
                     let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
-                    let products = pooled == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * filters)
+                    let products = pooled == nil && !cropped ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * filters)
                     defer { patches.deallocate(); products?.deallocate() }
-                    geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
+                    geometry.im2col(pass.input.baseAddress!, samples: samples, region: region, into: patches)
                     let output = pass.output.baseAddress! + samples.lowerBound * outputSize
                     matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
                                    MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
                                    into: products ?? output)
                     if let pooled, let products {
                         for slot in 0 ..< samples.count {
-                            pooled.finish(products + slot * geometry.outputPixels * filters, bias: bias.baseAddress!,
-                                          activation: activation, into: output + slot * pooled.outputSize)
+                            pooled.finish(products + slot * region.height * region.width * filters, rowWidth: region.width,
+                                          bias: bias.baseAddress!, activation: activation, into: output + slot * pooled.outputSize)
                         }
+                    } else if let products {
+                        finishLinearOutput(products, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
+                                           offset: samples.lowerBound * outputSize, pass: pass)
+                        geometry.spread(products, region: region, samples: samples.count, filters: filters, into: output)
                     } else {
                         finishLinearOutput(output, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
                                            offset: samples.lowerBound * outputSize, pass: pass)
@@ -250,10 +261,28 @@ extension Conv2D {
             Parallel.ranges(batchSize, size: max(1, (1 << 18) / (outputPixels * max(patchSize, filters))))
         }
 
-        /// Copies each receptive field of the samples into one row of `patches` (``pk_im2col``).
-        func im2col(_ input: UnsafePointer<Float>, samples: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
+        /// Copies the receptive field of each output in `region` (top-left `height × width`
+        /// outputs; all of them by default) of the samples into one row of `patches` (``pk_im2col``).
+        func im2col(_ input: UnsafePointer<Float>, samples: Range<Int>, region: (height: Int, width: Int)? = nil,
+                    into patches: UnsafeMutablePointer<Float>) {
             pk_im2col(input + samples.lowerBound * inputSize, samples.count, inputHeight, inputWidth, channels,
-                      kernelHeight, kernelWidth, patches)
+                      kernelHeight, kernelWidth, region?.height ?? outputHeight, region?.width ?? outputWidth, patches)
+        }
+
+        /// Copies the channels-last outputs of `region` (`samples` × `region` positions × `filters`)
+        /// to their places in the samples' full outputs, and +0 to the positions outside it.
+        func spread(_ products: UnsafePointer<Float>, region: (height: Int, width: Int), samples: Int, filters: Int,
+                    into output: UnsafeMutablePointer<Float>) {
+            for slot in 0 ..< samples {
+                let source = products + slot * region.height * region.width * filters
+                let sample = output + slot * outputPixels * filters
+                for y in 0 ..< outputHeight {
+                    let row = sample + y * outputWidth * filters
+                    let copied = y < region.height ? region.width * filters : 0
+                    if copied > 0 { row.update(from: source + y * copied, count: copied) }
+                    pk_fill(row + copied, outputWidth * filters - copied, 0)
+                }
+            }
         }
 
         /// Adds each row of `patches` back onto the input positions it was copied from (the adjoint of
@@ -283,10 +312,12 @@ extension Conv2D {
         /// Floats per pooled sample.
         var outputSize: Int { outputHeight * outputWidth * filters }
 
-        /// One sample's channels-last products → bias, activation and pooling (``pk_bias_maxpool_forward``).
-        func finish(_ products: UnsafePointer<Float>, bias: UnsafePointer<Float>, activation: Activation,
+        /// One sample's channels-last products, rows of `rowWidth` positions (the convolution's
+        /// output width, or only the columns the windows read) → bias, activation and pooling
+        /// (``pk_bias_maxpool_forward``).
+        func finish(_ products: UnsafePointer<Float>, rowWidth: Int, bias: UnsafePointer<Float>, activation: Activation,
                     into output: UnsafeMutablePointer<Float>) {
-            pk_bias_maxpool_forward(products, bias, activation == .relu ? 1 : 0, output, inputWidth, filters,
+            pk_bias_maxpool_forward(products, bias, activation == .relu ? 1 : 0, output, rowWidth, filters,
                                     outputHeight, outputWidth, window.height, window.width)
         }
 

@@ -80,6 +80,9 @@ public struct ForwardPass {
     /// Where a sparse convolution fused with its pooling writes its output for a batch of at
     /// least 16 samples, as the next Dense layer's feature rows, instead of `output`.
     var outputRows: FeatureRows?
+    /// In training, the window of the MaxPool2D that alone reads a convolution's output (not
+    /// fused with it): outputs past its last whole window need not be computed.
+    var pooledBy: (height: Int, width: Int)?
 
     /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,

@@ -144,6 +144,10 @@ extension Sequential {
             pass.outputPlanes = pooling == nil ? nil : workspace.widePlanes(index, producer: true)
             pass.inputRows = workspace.featureRows(index, producer: false)
             pass.outputRows = pooling == nil ? nil : workspace.featureRows(index, producer: true)
+            if training, pooling == nil, index + 1 < layers.count, layer.activation != .softmax,
+               let pool = layers[index + 1] as? MaxPool2D {
+                pass.pooledBy = pool.poolSize
+            }
             if let pooling, let conv = layer as? Conv2D {
                 conv.forward(pass, pooling: pooling)
             } else {

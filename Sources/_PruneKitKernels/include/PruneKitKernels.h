@@ -175,10 +175,13 @@ void pk_maxpool_backward(const float *input, const float *output, const float *o
 
 /// im2col for a valid, stride-1 convolution: copies each `kernelHeight × kernelWidth × channels`
 /// receptive field of `samples` consecutive `[inputHeight, inputWidth, channels]` samples into one
-/// row of `patches`, in sample, output-row, output-column order.
+/// row of `patches`, in sample, output-row, output-column order — the fields of the outputs (y, x)
+/// with y < `outputHeight` and x < `outputWidth`: all of them (`inputHeight − kernelHeight + 1`
+/// and `inputWidth − kernelWidth + 1`), or a top-left region of them, such as the outputs a max
+/// pooling after the convolution reads.
 void pk_im2col(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
                ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
-               ptrdiff_t kernelWidth, float *patches);
+               ptrdiff_t kernelWidth, ptrdiff_t outputHeight, ptrdiff_t outputWidth, float *patches);
 
 /// The adjoint of `pk_im2col`: zeroes the samples' `inputGradient`, then adds each row of
 /// `patches` back onto the input positions it was copied from, in row order.
