@@ -315,8 +315,7 @@ func gradientSparseTable() {
         var starts = [Int32](repeating: 0, count: rows * columnBlocks + 1), columns = [Int32](repeating: 0, count: count)
         var values = [Float](repeating: 0, count: count), scratch = kernelGradient
         let sparse = seconds(repeats: quick ? 3 : 10) {
-            _ = pk_count_zeros(gradient, gradient.count)
-            pk_nonzero_entries(gradient, rows, filters, columnBlocks, &starts, &columns, &values)
+            pk_nonzero_entries(gradient, rows, filters, columnBlocks, count, &starts, &columns, &values)
             pk_spmm_rows(rows, rowBlocks, starts, columnBlocks, columns, values, patches, width, filters, width, &scratch,
                          &transposed, width)
             pk_transpose(filters, width, transposed, width, &kernelGradient, filters)

@@ -212,10 +212,18 @@ static ptrdiff_t blockStart(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t b) {
 }
 
 ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
-                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues) {
+                             ptrdiff_t capacity, int32_t *rowStarts, int32_t *rowColumns, float *rowValues) {
     /* As pk_nonzero_positions finds them, a start written at each column block's first entry. */
     ptrdiff_t e = 0;
+    int fits = 0;
     for (ptrdiff_t r = 0; r < rows; r++) {
+        /* Once a row could overflow the arrays, the rest is counted once: it fits, or the lists are given up. */
+        if (!fits && e > capacity - columns) {
+            ptrdiff_t left = 0;
+            for (ptrdiff_t i = r * columns; i < rows * columns; i++) left += values[i] != 0.0f;
+            if (e + left > capacity) return -1;
+            fits = 1;
+        }
         const float *row = values + r * columns;
         ptrdiff_t columnBlock = 0, nextColumnBlock = blockStart(columns, columnBlocks, 1);
         rowStarts[r * columnBlocks] = (int32_t)e;

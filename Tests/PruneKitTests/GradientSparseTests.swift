@@ -62,6 +62,14 @@ struct GradientSparseTests {
             let lists = (0 ..< entries.starts.count - 1).map { list in
                 (Int(entries.starts[list]) ..< Int(entries.starts[list + 1])).map { (Int(entries.entryColumns[$0]), entries.values[$0]) }
             }
+            // At most as many non-zeros as the density allows: lists; one more: none.
+            let count = values.filter { $0 != 0 }.count
+            values.withUnsafeBufferPointer { values in
+                let exact = (Double(count) + 0.5) / Double(rows * columns), fewer = (Double(count) - 0.5) / Double(rows * columns)
+                #expect(GradientEntries(values.baseAddress!, rows: rows, columns: columns, maximumDensity: exact) != nil, "\(label)")
+                #expect(count == 0 || GradientEntries(values.baseAddress!, rows: rows, columns: columns, maximumDensity: fewer) == nil,
+                        "\(label)")
+            }
             let differing = lists.count != expected.count ? max(lists.count, expected.count)
                 : zip(lists, expected).filter { $0.map(\.0) != $1.map(\.0) || $0.map(\.1.bitPattern) != $1.map(\.1.bitPattern) }.count
             #expect(differing == 0, "\(label): \(differing) of \(expected.count) lists differ")

@@ -27,16 +27,21 @@ struct GradientEntries {
 
     /// The entries of the row-major `gradient`, or `nil` when more than `maximumDensity` of it is non-zero.
     init?(_ gradient: UnsafePointer<Float>, rows: Int, columns: Int, maximumDensity: Double = Self.maximumDensity) {
-        let count = rows * columns - Elementwise.countZeros(gradient, count: rows * columns)
-        guard rows > 0, columns > 0, Double(count) <= maximumDensity * Double(rows * columns) else { return nil }
+        guard rows > 0, columns > 0 else { return nil }
         let block = pk_sgemm_k_block()
         (self.rows, self.columns) = (rows, columns)
         rowBlocks = (rows + block - 1) / block
         columnBlocks = (columns + block - 1) / block
+        let capacity = Int(maximumDensity * Double(rows * columns))
         var starts = [Int32](repeating: 0, count: rows * columnBlocks + 1)
-        var entryColumns = [Int32](repeating: 0, count: count), values = [Float](repeating: 0, count: count)
-        pk_nonzero_entries(gradient, rows, columns, columnBlocks, &starts, &entryColumns, &values)
-        (self.starts, self.entryColumns, self.values) = (starts, entryColumns, values)
+        let columnBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(capacity, 1))
+        let valueBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
+        defer { columnBuffer.deallocate(); valueBuffer.deallocate() }
+        let count = pk_nonzero_entries(gradient, rows, columns, columnBlocks, capacity, &starts, columnBuffer, valueBuffer)
+        guard count >= 0 else { return nil }
+        self.starts = starts
+        entryColumns = Array(UnsafeBufferPointer(start: columnBuffer, count: count))
+        values = Array(UnsafeBufferPointer(start: valueBuffer, count: count))
     }
 
     /// `kernelGradient[k, n] = Σ_r input[r, k] · gradient[r, n]` for the `width` columns `k` of

@@ -282,9 +282,10 @@ void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns
 /// of row r's column block b hold its non-zero columns in ascending order (`rowColumns[e]`) and
 /// their values (`rowValues[e]`) — pk_spmm's entry lists of the matrix's transpose, and
 /// pk_spmm_rows's of the matrix. `rowStarts` holds `rows·columnBlocks + 1` elements, the entry
-/// arrays one element per non-zero. Returns the number of non-zeros.
+/// arrays `capacity`. Returns the number of non-zeros, or −1 (the lists unfinished) when there
+/// are more than `capacity`: a matrix too dense for the lists to pay is given up early.
 ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
-                             int32_t *rowStarts, int32_t *rowColumns, float *rowValues);
+                             ptrdiff_t capacity, int32_t *rowStarts, int32_t *rowColumns, float *rowValues);
 
 /// `destination[e] = source[index[e]]` for e < count (a compressed kernel's current weights).
 void pk_gather(ptrdiff_t count, const int32_t *index, const float *source, float *destination);
