@@ -211,6 +211,21 @@ static ptrdiff_t blockStart(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t b) {
     return b * (n / blocks) + (b < n % blocks ? b : n % blocks);
 }
 
+/* Bit i set where row[i] ≠ 0, for i < width ≤ 64: 16 lanes compared at once where they are whole. */
+static uint64_t nonzeroBits(const float *row, ptrdiff_t width) {
+    uint64_t bits = 0;
+    ptrdiff_t i = 0;
+#if __has_builtin(__builtin_reduce_or)
+    const pk_i32x16 lanes = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+    for (; i + 16 <= width; i += 16) {
+        const pk_i32x16 set = (pk_i32x16)(PK_CF32X16(row + i) != 0.0f) & lanes;
+        bits |= (uint64_t)(uint32_t)__builtin_reduce_or(set) << i;
+    }
+#endif
+    for (; i < width; i++) bits |= (uint64_t)(row[i] != 0.0f) << i;
+    return bits;
+}
+
 ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t columnBlocks,
                              ptrdiff_t capacity, int32_t *rowStarts, int32_t *rowColumns, float *rowValues) {
     /* As pk_nonzero_positions finds them, a start written at each column block's first entry. */
@@ -228,9 +243,7 @@ ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t colu
         ptrdiff_t columnBlock = 0, nextColumnBlock = blockStart(columns, columnBlocks, 1);
         rowStarts[r * columnBlocks] = (int32_t)e;
         for (ptrdiff_t n0 = 0; n0 < columns; n0 += 64) {
-            const ptrdiff_t width = columns - n0 < 64 ? columns - n0 : 64;
-            uint64_t bits = 0;
-            for (ptrdiff_t i = 0; i < width; i++) bits |= (uint64_t)(row[n0 + i] != 0.0f) << i;
+            uint64_t bits = nonzeroBits(row + n0, columns - n0 < 64 ? columns - n0 : 64);
             for (; bits != 0; bits &= bits - 1, e++) {
                 const ptrdiff_t n = n0 + __builtin_ctzll(bits);
                 while (n >= nextColumnBlock) {
