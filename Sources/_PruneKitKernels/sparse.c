@@ -8,8 +8,8 @@
  * whenever s ≠ −0 — which a chain started from +0 never reaches short of underflow — so skipping
  * it changes nothing: the sparse products give the dense products' bits.
  *
- * The kernels are in sparse_impl.h, instantiated here for AVX-512F, AVX2+FMA and the baseline
- * instruction set, and chosen to match the dense path pk_sgemm uses.
+ * The kernels are in sparse_impl.h and sparse_rows_impl.h, instantiated here for AVX-512F,
+ * AVX2+FMA and the baseline instruction set, and chosen to match the dense path pk_sgemm uses.
  */
 #include "PruneKitKernels.h"
 #include "gemm_internal.h"
@@ -32,9 +32,7 @@
 #define PK_SPCONV_PAIR_VECTORS 4 /* accumulators of pk_spconv_pool_lanes for 2 × 2 windows: one window */
 #define PK_SDDMM_GROUP 2 /* 8 xmm registers of chains, 4 for b */
 #define PK_SPARSE_TRANSPOSE 1
-#define PK_SPMM_ROWS_TILE 4
 #include "sparse_impl.h"
-#undef PK_SPMM_ROWS_TILE
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
@@ -51,9 +49,7 @@
 #define PK_SPCONV_PAIR_VECTORS 4 /* one 2 × 2 window: 8 of the 16 ymm registers */
 #define PK_SDDMM_GROUP 4 /* 8 ymm registers of chains, 2 for b */
 #define PK_SPARSE_TRANSPOSE 1
-#define PK_SPMM_ROWS_TILE 4
 #include "sparse_impl.h"
-#undef PK_SPMM_ROWS_TILE
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
@@ -69,9 +65,7 @@
 #define PK_SPCONV_PAIR_VECTORS 8 /* two 2 × 2 windows: 8 of the 32 zmm registers */
 #define PK_SDDMM_GROUP 8 /* 8 zmm registers of chains */
 #define PK_SPARSE_TRANSPOSE 0 /* 8×8 blocks: the AVX2 instance serves */
-#define PK_SPMM_ROWS_TILE 4
 #include "sparse_impl.h"
-#undef PK_SPMM_ROWS_TILE
 #undef PK_SPARSE_TARGET
 #undef PK_SPARSE_NAME
 #undef PK_SPARSE_MAX_VECTORS
@@ -80,6 +74,27 @@
 #undef PK_SDDMM_GROUP
 #undef PK_SPARSE_TRANSPOSE
 #endif
+
+/* pk_spmm_rows: sums of 4 vectors (one 16 KiB tile for 64 columns) per pass, after the kernels above. */
+#define PK_SPMM_ROWS_TILE 4
+#define PK_SPARSE_TARGET
+#define PK_SPARSE_NAME(x) x##_baseline
+#include "sparse_rows_impl.h"
+#undef PK_SPARSE_TARGET
+#undef PK_SPARSE_NAME
+#if defined(__x86_64__)
+#define PK_SPARSE_TARGET __attribute__((target("avx2,fma")))
+#define PK_SPARSE_NAME(x) x##_avx2
+#include "sparse_rows_impl.h"
+#undef PK_SPARSE_TARGET
+#undef PK_SPARSE_NAME
+#define PK_SPARSE_TARGET __attribute__((target("avx512f")))
+#define PK_SPARSE_NAME(x) x##_avx512
+#include "sparse_rows_impl.h"
+#undef PK_SPARSE_TARGET
+#undef PK_SPARSE_NAME
+#endif
+#undef PK_SPMM_ROWS_TILE
 
 /* MARK: - Dispatch */
 
