@@ -185,33 +185,11 @@ private func run(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int,
 /// `layer`'s kernel, bias and input gradients on `kernel` for a random output gradient (rows of
 /// 3 × 676 = 2,028 im2col rows for the article's shape at batch 3: seven K blocks).
 private func gradients(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int, kernel: LayerKernel) -> [[Float]] {
-    let outputShape = try! layer.outputShape(for: inputShape)
-    let outputCount = batch * outputShape.reduce(1, *)
+    let outputCount = batch * (try! layer.outputShape(for: inputShape)).reduce(1, *)
     var generator = SplitMix64(seed: 77)
-    var outputGradient = (0 ..< outputCount).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 }
-    let output = [Float](repeating: 1, count: outputCount)
-    var kernelGradient = [Float](repeating: .nan, count: layer.parameters[0].count)
-    var biasGradient = [Float](repeating: .nan, count: layer.filters)
-    var inputGradient = [Float](repeating: .nan, count: input.count)
-    input.withUnsafeBufferPointer { input in
-        output.withUnsafeBufferPointer { output in
-            outputGradient.withUnsafeMutableBufferPointer { outputGradient in
-                kernelGradient.withUnsafeMutableBufferPointer { kernelGradient in
-                    biasGradient.withUnsafeMutableBufferPointer { biasGradient in
-                        inputGradient.withUnsafeMutableBufferPointer { inputGradient in
-                            var pass = BackwardPass(batchSize: batch, inputShape: inputShape, outputShape: outputShape,
-                                                    input: input, output: output, outputGradient: outputGradient,
-                                                    inputGradient: inputGradient, parameterGradients: [kernelGradient, biasGradient],
-                                                    randomKey: 0, gradientIsPreActivation: true)
-                            pass.kernel = kernel
-                            layer.backward(pass)
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return [kernelGradient, biasGradient, inputGradient]
+    let outputGradient = (0 ..< outputCount).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 }
+    return convolutionGradients(layer, input: input, inputShape: inputShape, batch: batch, outputGradient: outputGradient,
+                                kernel: kernel)
 }
 
 private func zip3<A, B, C>(_ a: [A], _ b: [B], _ c: [C]) -> [(A, B, C)] {

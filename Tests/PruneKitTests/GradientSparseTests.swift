@@ -99,8 +99,8 @@ struct GradientSparseTests {
                     GradientEntries($0.baseAddress!, rows: count / filters, columns: filters) != nil
                 }
                 #expect(usesEntries == (keeps < GradientEntries.maximumDensity), "\(label): runs over the entries")
-                let gemm = gradients(layer, input: input, inputShape: shape, batch: batch, outputGradient: gradient, kernel: .gemm)
-                let sparse = gradients(layer, input: input, inputShape: shape, batch: batch, outputGradient: gradient,
+                let gemm = convolutionGradients(layer, input: input, inputShape: shape, batch: batch, outputGradient: gradient, kernel: .gemm)
+                let sparse = convolutionGradients(layer, input: input, inputShape: shape, batch: batch, outputGradient: gradient,
                                        kernel: .gradientSparse)
                 for (part, a, b) in zip(["kernel", "bias", "input"], zip(gemm, sparse)).map({ ($0, $1.0, $1.1) }) {
                     let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
@@ -143,34 +143,4 @@ struct GradientSparseTests {
             #expect(losses[0] == losses[1], "\(path) sparsity \(sparsity): losses")
         }
     }
-}
-
-/// `layer`'s kernel, bias and input gradients on `kernel` for `outputGradient` (at the pre-activation outputs).
-private func gradients(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int, outputGradient: [Float],
-                       kernel: LayerKernel) -> [[Float]] {
-    let outputShape = try! layer.outputShape(for: inputShape)
-    var outputGradient = outputGradient
-    let output = [Float](repeating: 1, count: outputGradient.count)
-    var kernelGradient = [Float](repeating: .nan, count: layer.parameters[0].count)
-    var biasGradient = [Float](repeating: .nan, count: layer.filters)
-    var inputGradient = [Float](repeating: .nan, count: input.count)
-    input.withUnsafeBufferPointer { input in
-        output.withUnsafeBufferPointer { output in
-            outputGradient.withUnsafeMutableBufferPointer { outputGradient in
-                kernelGradient.withUnsafeMutableBufferPointer { kernelGradient in
-                    biasGradient.withUnsafeMutableBufferPointer { biasGradient in
-                        inputGradient.withUnsafeMutableBufferPointer { inputGradient in
-                            var pass = BackwardPass(batchSize: batch, inputShape: inputShape, outputShape: outputShape,
-                                                    input: input, output: output, outputGradient: outputGradient,
-                                                    inputGradient: inputGradient, parameterGradients: [kernelGradient, biasGradient],
-                                                    randomKey: 0, gradientIsPreActivation: true)
-                            pass.kernel = kernel
-                            layer.backward(pass)
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return [kernelGradient, biasGradient, inputGradient]
 }
