@@ -2,8 +2,8 @@
 // CNN, and GFLOPS of the GEMM kernel at the shapes that dominate it, next to NumPy's `@` measured in
 // the same run. Run with `swift run -c release bench` (`--quick` for a short run, `--layers` for
 // per-layer times, `--charts` for chart rendering times, `--gemm` for the GEMM table alone,
-// `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity and the pruning run's
-// training speed per epoch, `--sparse --inference` for the inference table alone, `--profile
+// `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity, conv2's backward products
+// over the gradient's non-zeros, and the pruning run's training speed per epoch, `--sparse --inference` for the inference table alone, `--profile
 // SPARSITY BATCH dense|automatic` to predict with the stripped CNN for 10 s under a profiler,
 // `--first-step` for the time from process start to the end of the first training step; `--path
 // NAME` forces a SIMD path for everything).
