@@ -299,14 +299,11 @@ extension Conv2D {
     struct Pooling {
         let window: (height: Int, width: Int)
         let outputHeight: Int, outputWidth: Int, filters: Int
-        /// Width of a row of the convolution's products.
-        let inputWidth: Int
 
         init(window: (height: Int, width: Int), geometry: Geometry, filters: Int) {
             self.window = window
             (outputHeight, outputWidth) = (geometry.outputHeight / window.height, geometry.outputWidth / window.width)
             self.filters = filters
-            inputWidth = geometry.outputWidth
         }
 
         /// Floats per pooled sample.

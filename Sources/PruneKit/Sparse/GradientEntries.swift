@@ -1,8 +1,8 @@
 import _PruneKitKernels
 
 /// The non-zeros of an output gradient (`rows × columns`: pixels or samples × filters or units),
-/// listed row by row (``pk_nonzero_entries``), so that a backward pass on dense GEMM kernels can skip the
-/// gradient's zeros. Behind max pooling most of a convolution's gradient is zero — one position
+/// listed row by row (``pk_nonzero_entries``), so that a backward pass on dense GEMM kernels can
+/// skip the gradient's zeros. Behind max pooling most of a convolution's gradient is zero — one position
 /// of each window gets the pooled gradient, and ReLU drops more — so its two backward products
 /// cost a fraction of the dense ones.
 ///
@@ -12,8 +12,9 @@ import _PruneKitKernels
 struct GradientEntries {
     /// Gradients with more non-zeros than this fraction run on dense GEMM: `swift run -c release
     /// bench --sparse` times conv2's two backward products on one chunk both ways, and the products
-    /// over the non-zeros were 1.2× as fast as GEMM at 20% and 0.9× at 30% (Intel Xeon, avx512).
-    /// Behind 2 × 2 max pooling, ReLU and dropout, the article CNN's conv2 gradient is about 14% non-zero.
+    /// over the non-zeros were 1.05–1.23× as fast as GEMM at 20% and 0.93–0.99× at 30% (Intel
+    /// Xeon, avx512). Behind 2 × 2 max pooling, ReLU and dropout, the article CNN's conv2 gradient
+    /// is about 14% non-zero.
     static let maximumDensity = 0.25
 
     let rows: Int, columns: Int

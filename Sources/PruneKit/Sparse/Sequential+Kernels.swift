@@ -12,7 +12,8 @@ enum LayerKernel: Sendable {
     /// Sparse products on the kernel compressed to its kept positions.
     case sparse(SparseKernel)
     /// im2col + GEMM forward, as ``gemm``; backward products that skip the output gradient's
-    /// zeros where at most half of it is non-zero (``GradientEntries``), with GEMM's bits:
+    /// zeros in each chunk where at most ``GradientEntries/maximumDensity`` of it is non-zero
+    /// (``GradientEntries``), with GEMM's bits:
     /// ``KernelPolicy/automatic``'s choice for a convolution on GEMM whose patch fills 16-lane vectors.
     case gradientSparse
 
