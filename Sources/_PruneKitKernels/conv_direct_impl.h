@@ -14,7 +14,7 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
     pk_f32x16 t[8], s[8];
     ptrdiff_t k = 0;
     for (ptrdiff_t block = 0; block < blocks; block++) {
-        const ptrdiff_t end = k + patch / blocks + (block < patch % blocks ? 1 : 0);
+        const ptrdiff_t end = k + pk_block_length(patch, blocks, block);
         for (int i = 0; i < NP * NV; i++) s[i] = (pk_f32x16){0};
         for (; k < end; k++) {
             pk_f32x16 wv[4];
@@ -121,7 +121,7 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
     pk_f32x16 t[16], s[16], sums[2] = {{0}, {0}};
     ptrdiff_t r = 0;
     for (ptrdiff_t block = 0; block < blocks; block++) {
-        const ptrdiff_t end = r + rows / blocks + (block < rows % blocks ? 1 : 0);
+        const ptrdiff_t end = r + pk_block_length(rows, blocks, block);
         for (int i = 0; i < NK * NV; i++) s[i] = (pk_f32x16){0};
         ptrdiff_t sample = r / outputPixels, pixel = r % outputPixels;
         ptrdiff_t y = pixel / outputWidth, x = pixel % outputWidth;

@@ -219,7 +219,7 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
         const ptrdiff_t nc = minp(ncMax, N - jc);
         ptrdiff_t pc = 0;
         for (ptrdiff_t block = 0; block < kBlocks; block++) {
-            const ptrdiff_t kc = K / kBlocks + (block < K % kBlocks);
+            const ptrdiff_t kc = pk_block_length(K, kBlocks, block);
             const int accumulateBlock = accumulate || block > 0;
             pk_pack_b(transB, B, ldb, pc, kc, jc, nc, g->nr, bp);
             for (ptrdiff_t ic = 0; ic < M; ic += mcMax) {

@@ -15,6 +15,15 @@
 #define PK_HIDDEN
 #endif
 
+/* pk_sgemm's cut of an inner dimension of n into `blocks` near-equal blocks, the first n % blocks
+   one longer; the sparse and direct kernels cut theirs the same way to sum as pk_sgemm sums. */
+static inline ptrdiff_t pk_block_length(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t block) {
+    return n / blocks + (block < n % blocks ? 1 : 0);
+}
+static inline ptrdiff_t pk_block_start(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t block) {
+    return block * (n / blocks) + (block < n % blocks ? block : n % blocks);
+}
+
 /* Largest register tile any micro-kernel uses; sizes the driver's edge-tile scratch buffer. */
 enum { PK_MR_MAX = 8, PK_NR_MAX = 32 };
 

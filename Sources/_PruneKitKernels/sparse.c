@@ -98,6 +98,19 @@
 
 /* MARK: - Dispatch */
 
+/* Calls KERNEL's instance for the GEMM path in use (AVX-512F, AVX2+FMA, else the baseline). */
+#if defined(__x86_64__)
+#define PK_SPARSE_DISPATCH(KERNEL, ...)                                                           \
+    do {                                                                                          \
+        const pk_gemm_kernel *path = pk_gemm_active();                                            \
+        if (path == &pk_gemm_kernel_avx512) KERNEL##_avx512(__VA_ARGS__);                         \
+        else if (path == &pk_gemm_kernel_avx2) KERNEL##_avx2(__VA_ARGS__);                        \
+        else KERNEL##_baseline(__VA_ARGS__);                                                      \
+    } while (0)
+#else
+#define PK_SPARSE_DISPATCH(KERNEL, ...) KERNEL##_baseline(__VA_ARGS__)
+#endif
+
 ptrdiff_t pk_sgemm_k_block(void) { return pk_gemm_active()->kc; }
 
 int pk_sparse_available(void) { return pk_gemm_active() != &pk_gemm_kernel_portable; }
@@ -106,36 +119,16 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
              ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
              ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length) {
     if (columns <= 0 || segments <= 0 || length <= 0) return;
-#if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512) {
-        spmm_avx512(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
-        return;
-    }
-    if (path == &pk_gemm_kernel_avx2) {
-        spmm_avx2(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
-        return;
-    }
-#endif
-    spmm_baseline(columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments, length);
+    PK_SPARSE_DISPATCH(spmm, columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments,
+                       length);
 }
 
 void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets,
               ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
               ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
     if (columns <= 0) return;
-#if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512) {
-        sddmm_avx512(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, partial, out);
-        return;
-    }
-    if (path == &pk_gemm_kernel_avx2) {
-        sddmm_avx2(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, partial, out);
-        return;
-    }
-#endif
-    sddmm_baseline(columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length, positions, partial, out);
+    PK_SPARSE_DISPATCH(sddmm, columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length,
+                       positions, partial, out);
 }
 
 void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
@@ -144,57 +137,23 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
                           ptrdiff_t outputPixelStride) {
     if (filters <= 0 || pooledHeight <= 0 || pooledWidth <= 0) return;
-#if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512) {
-        spconv_pool_lanes_avx512(filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                                 pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
-        return;
-    }
-    if (path == &pk_gemm_kernel_avx2) {
-        spconv_pool_lanes_avx2(filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                               pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
-        return;
-    }
-#endif
-    spconv_pool_lanes_baseline(filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                               pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
+    PK_SPARSE_DISPATCH(spconv_pool_lanes, filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
+                       pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
 }
 
 void pk_spmm_rows(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
                   const int32_t *entryColumns, const float *values, const float *a, ptrdiff_t lda, ptrdiff_t columns,
                   ptrdiff_t width, float *scratch, float *c, ptrdiff_t ldc) {
     if (columns <= 0 || width <= 0) return;
-#if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512) {
-        spmm_rows_avx512(rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch, c, ldc);
-        return;
-    }
-    if (path == &pk_gemm_kernel_avx2) {
-        spmm_rows_avx2(rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch, c, ldc);
-        return;
-    }
-#endif
-    spmm_rows_baseline(rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch, c, ldc);
+    PK_SPARSE_DISPATCH(spmm_rows, rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch,
+                       c, ldc);
 }
 
 void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,
              const int32_t *entryColumns, const float *values, const float *input, ptrdiff_t columns,
              float *scratch, float *output) {
     if (columns <= 0) return;
-#if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512) {
-        spmv_avx512(rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
-        return;
-    }
-    if (path == &pk_gemm_kernel_avx2) {
-        spmv_avx2(rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
-        return;
-    }
-#endif
-    spmv_baseline(rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
+    PK_SPARSE_DISPATCH(spmv, rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
 }
 
 /* MARK: - Gathers and layout changes */
@@ -218,12 +177,6 @@ void pk_nonzero_positions(const float *values, ptrdiff_t rows, ptrdiff_t columns
             }
         }
     }
-}
-
-/* Start of block b when n items are cut into `blocks` near-equal blocks, the first n % blocks
-   one longer (pk_sgemm's cut of K). */
-static ptrdiff_t blockStart(ptrdiff_t n, ptrdiff_t blocks, ptrdiff_t b) {
-    return b * (n / blocks) + (b < n % blocks ? b : n % blocks);
 }
 
 /* Bit i set where row[i] ≠ 0, for i < width ≤ 64: 16 lanes compared at once where they are whole. */
@@ -255,7 +208,7 @@ ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t colu
             fits = 1;
         }
         const float *row = values + r * columns;
-        ptrdiff_t columnBlock = 0, nextColumnBlock = blockStart(columns, columnBlocks, 1);
+        ptrdiff_t columnBlock = 0, nextColumnBlock = pk_block_start(columns, columnBlocks, 1);
         rowStarts[r * columnBlocks] = (int32_t)e;
         for (ptrdiff_t n0 = 0; n0 < columns; n0 += 64) {
             uint64_t bits = nonzeroBits(row + n0, columns - n0 < 64 ? columns - n0 : 64);
@@ -263,7 +216,7 @@ ptrdiff_t pk_nonzero_entries(const float *values, ptrdiff_t rows, ptrdiff_t colu
                 const ptrdiff_t n = n0 + __builtin_ctzll(bits);
                 while (n >= nextColumnBlock) {
                     rowStarts[r * columnBlocks + ++columnBlock] = (int32_t)e;
-                    nextColumnBlock = blockStart(columns, columnBlocks, columnBlock + 1);
+                    nextColumnBlock = pk_block_start(columns, columnBlocks, columnBlock + 1);
                 }
                 rowColumns[e] = (int32_t)n;
                 rowValues[e] = row[n];

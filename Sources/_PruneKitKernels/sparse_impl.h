@@ -298,7 +298,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmv)(
     const float *values, const float *input, ptrdiff_t columns, float *scratch, float *output) {
     ptrdiff_t k = 0;
     for (ptrdiff_t block = 0; block < blocks; block++) {
-        const ptrdiff_t end = k + rows / blocks + (block < rows % blocks ? 1 : 0);
+        const ptrdiff_t end = k + pk_block_length(rows, blocks, block);
         float *s = block == 0 ? output : scratch;
         for (ptrdiff_t n = 0; n < columns; n++) s[n] = 0.0f;
         for (; k < end; k++) {

@@ -15,7 +15,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm_rows)(
         const ptrdiff_t tile = vectors - v0 < PK_SPMM_ROWS_TILE ? vectors - v0 : PK_SPMM_ROWS_TILE;
         ptrdiff_t k = 0;
         for (ptrdiff_t block = 0; block < blocks; block++) {
-            const ptrdiff_t end = k + rows / blocks + (block < rows % blocks ? 1 : 0);
+            const ptrdiff_t end = k + pk_block_length(rows, blocks, block);
             float *s = block == 0 ? c : scratch;
             const ptrdiff_t lds = block == 0 ? ldc : width;
             for (ptrdiff_t n = 0; n < columns; n++)

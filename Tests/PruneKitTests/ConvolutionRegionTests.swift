@@ -18,19 +18,8 @@ struct ConvolutionRegionTests {
             let outputShape = try layer.outputShape(for: shape)
             let batch = 3
             let input = (0 ..< batch * shape.reduce(1, *)).map { _ in SplitMix64.unitFloat(generator.next()) - 0.5 }
-            func forward(_ pooledBy: (height: Int, width: Int)?) -> [Float] {
-                var output = [Float](repeating: .nan, count: batch * outputShape.reduce(1, *))
-                input.withUnsafeBufferPointer { input in
-                    output.withUnsafeMutableBufferPointer { output in
-                        var pass = ForwardPass(batchSize: batch, inputShape: shape, outputShape: outputShape, input: input,
-                                               output: output, training: true, randomKey: 0)
-                        pass.pooledBy = pooledBy
-                        layer.forward(pass)
-                    }
-                }
-                return output
-            }
-            let whole = forward(nil), cropped = forward(window)
+            let whole = convolutionForward(layer, input: input, inputShape: shape, batch: batch, pooledBy: nil)
+            let cropped = convolutionForward(layer, input: input, inputShape: shape, batch: batch, pooledBy: window)
             let (height, width) = (outputShape[0] / window.height * window.height, outputShape[1] / window.width * window.width)
             var differing = 0, nonZeroOutside = 0
             for sample in 0 ..< batch {

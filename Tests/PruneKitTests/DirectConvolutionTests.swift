@@ -147,8 +147,8 @@ struct DirectConvolutionTests {
                         let label = "\(path) \(shape) \(window) \(filters) filters density \(density) \(activation) batch \(batch)"
                         for pool in [nil, (2, 2), (3, 2)] as [(Int, Int)?] {
                             if let pool, outputShape[0] < pool.0 || outputShape[1] < pool.1 { continue }
-                            let gemm = run(layer, input: input, inputShape: shape, batch: batch, kernel: .gemm, pooling: pool)
-                            let direct = run(layer, input: input, inputShape: shape, batch: batch, kernel: .direct, pooling: pool)
+                            let gemm = convolutionForward(layer, input: input, inputShape: shape, batch: batch, kernel: .gemm, pooling: pool)
+                            let direct = convolutionForward(layer, input: input, inputShape: shape, batch: batch, kernel: .direct, pooling: pool)
                             #expect(gemm.map(\.bitPattern) == direct.map(\.bitPattern), "\(label) pool \(String(describing: pool))")
                         }
                         // The backward pass: kernel, bias and input gradients.
@@ -162,24 +162,6 @@ struct DirectConvolutionTests {
             }
         }
     }
-}
-
-/// `layer`'s forward pass outside training on `kernel`, fused with a pooling of window `pooling` when given.
-private func run(_ layer: Conv2D, input: [Float], inputShape: [Int], batch: Int, kernel: LayerKernel,
-                 pooling: (Int, Int)?) -> [Float] {
-    let geometry = Conv2D.Geometry(inputShape: inputShape, kernelSize: layer.kernelSize)
-    let outputShape = pooling.map { [geometry.outputHeight / $0.0, geometry.outputWidth / $0.1, layer.filters] }
-        ?? [geometry.outputHeight, geometry.outputWidth, layer.filters]
-    var output = [Float](repeating: .nan, count: batch * outputShape.reduce(1, *))
-    input.withUnsafeBufferPointer { input in
-        output.withUnsafeMutableBufferPointer { output in
-            var pass = ForwardPass(batchSize: batch, inputShape: inputShape, outputShape: outputShape, input: input,
-                                   output: output, training: false, randomKey: 0)
-            pass.kernel = kernel
-            layer.forward(pass, pooling: pooling.map { (height: $0.0, width: $0.1) })
-        }
-    }
-    return output
 }
 
 /// `layer`'s kernel, bias and input gradients on `kernel` for a random output gradient (rows of

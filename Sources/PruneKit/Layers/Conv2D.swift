@@ -146,6 +146,7 @@ public struct Conv2D: Layer {
             count = chunks.count * (kernelCount + filters)
         }
         let kernel = parameters[0].scalars
+        // Over the gradient's non-zeros when the patch rows fill 16-lane vectors (GradientEntries' products).
         let skipsZeros = pass.kernel.isGradientSparse && !direct && geometry.patchSize % 16 == 0
         kernel.withUnsafeBufferPointer { kernel in
             // The kernel transposed (filters × patch elements), for input-gradient products over the gradient's non-zeros.

@@ -18,14 +18,11 @@ import _PruneKitKernels
 extension Conv2D: SparseComputable {
     /// Sparse at a kept fraction of at most 20%; else with fewer than ``directInputs`` inputs per
     /// output (the article's first convolution has 9) a direct convolution (``pk_conv_direct``);
-    /// else im2col + GEMM, whose backward pass skips the output gradient's zeros when the inputs
-    /// per output fill 16-lane vectors (``LayerKernel/gradientSparse``). Outside training, a sparse
-    /// convolution fused with its pooling hands its output to the next sparse convolution as wide
-    /// planes (``PlanesHandoff``).
+    /// else im2col + GEMM, whose backward pass skips the output gradient's zeros
+    /// (``LayerKernel/gradientSparse``). Outside training, a sparse convolution fused with its
+    /// pooling hands its output to the next sparse convolution as wide planes (``PlanesHandoff``).
     func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
-        if density <= 0.2 { return .sparse }
-        if inputsPerOutput < Self.directInputs { return .direct }
-        return inputsPerOutput % 16 == 0 ? .gradientSparse : .gemm
+        density <= 0.2 ? .sparse : inputsPerOutput < Self.directInputs ? .direct : .gradientSparse
     }
 
     /// Below this many inputs per output, a convolution's products are cheap to compute directly

@@ -31,18 +31,23 @@ struct GradientEntries {
         guard rows > 0, columns > 0 else { return nil }
         let block = pk_sgemm_k_block()
         (self.rows, self.columns) = (rows, columns)
+        let columnBlocks = (columns + block - 1) / block
         rowBlocks = (rows + block - 1) / block
-        columnBlocks = (columns + block - 1) / block
+        self.columnBlocks = columnBlocks
         let capacity = Int(maximumDensity * Double(rows * columns))
         var starts = [Int32](repeating: 0, count: rows * columnBlocks + 1)
-        let columnBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(capacity, 1))
-        let valueBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
-        defer { columnBuffer.deallocate(); valueBuffer.deallocate() }
-        let count = pk_nonzero_entries(gradient, rows, columns, columnBlocks, capacity, &starts, columnBuffer, valueBuffer)
+        // Filled in place, up to the bound; the arrays keep the entries found.
+        var count = 0, values: [Float] = []
+        let entryColumns = [Int32](unsafeUninitializedCapacity: max(capacity, 1)) { columnBuffer, columnCount in
+            values = [Float](unsafeUninitializedCapacity: max(capacity, 1)) { valueBuffer, valueCount in
+                count = pk_nonzero_entries(gradient, rows, columns, columnBlocks, capacity, &starts, columnBuffer.baseAddress!,
+                                           valueBuffer.baseAddress!)
+                valueCount = max(count, 0)
+            }
+            columnCount = max(count, 0)
+        }
         guard count >= 0 else { return nil }
-        self.starts = starts
-        entryColumns = Array(UnsafeBufferPointer(start: columnBuffer, count: count))
-        values = Array(UnsafeBufferPointer(start: valueBuffer, count: count))
+        (self.starts, self.entryColumns, self.values) = (starts, entryColumns, values)
     }
 
     /// `kernelGradient[k, n] = Σ_r input[r, k] · gradient[r, n]` for the `width` columns `k` of

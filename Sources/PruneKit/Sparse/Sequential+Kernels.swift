@@ -11,10 +11,10 @@ enum LayerKernel: Sendable {
     case direct
     /// Sparse products on the kernel compressed to its kept positions.
     case sparse(SparseKernel)
-    /// im2col + GEMM forward, as ``gemm``; backward products that skip the output gradient's
-    /// zeros in each chunk where at most ``GradientEntries/maximumDensity`` of it is non-zero
-    /// (``GradientEntries``), with GEMM's bits:
-    /// ``KernelPolicy/automatic``'s choice for a convolution on GEMM whose patch fills 16-lane vectors.
+    /// im2col + GEMM forward, as ``gemm``; when the patch fills 16-lane vectors, backward
+    /// products that skip the output gradient's zeros in each chunk where at most
+    /// ``GradientEntries/maximumDensity`` of it is non-zero (``GradientEntries``), with GEMM's
+    /// bits: ``KernelPolicy/automatic``'s choice for a convolution on GEMM.
     case gradientSparse
 
     /// Whether the layer runs as a direct convolution.
