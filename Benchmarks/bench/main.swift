@@ -5,6 +5,7 @@
 // `--sparse` for dense vs sparse kernels: inference at 50–95% sparsity, conv2's backward products
 // over the gradient's non-zeros, and the pruning run's training speed per epoch, `--sparse --inference` for the inference table alone, `--profile
 // SPARSITY BATCH dense|automatic` to predict with the stripped CNN for 10 s under a profiler,
+// `--profile-training SPARSITY dense|automatic` to train the CNN pruned at constant sparsity for 10 s under a profiler,
 // `--first-step` for the time from process start to the end of the first training step; `--path
 // NAME` forces a SIMD path for everything).
 import Dispatch
@@ -17,11 +18,12 @@ import _PruneKitKernels
 let usage = """
     usage: bench [--quick] [--path avx512|avx2+fma|neon|portable]
                  [--layers | --charts | --gemm | --sparse [--inference] | --first-step
-                  | --profile SPARSITY BATCH dense|automatic]
+                  | --profile SPARSITY BATCH dense|automatic|sparse
+                  | --profile-training SPARSITY dense|automatic|sparse]
     """
 // Options and how many values follow each; anything else is refused before any work starts.
 let options = ["--quick": 0, "--layers": 0, "--charts": 0, "--gemm": 0, "--sparse": 0, "--inference": 0,
-               "--first-step": 0, "--path": 1, "--profile": 3]
+               "--first-step": 0, "--path": 1, "--profile": 3, "--profile-training": 2]
 if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
     print(usage)
     exit(0)
@@ -423,6 +425,26 @@ func profileLoop(sparsity: Double, batch: Int, policy: KernelPolicy) throws {
     print("\(passes) passes of \(data.count) images at batch \(batch), \(policy)")
 }
 
+/// Trains the article's CNN pruned at constant `sparsity` (masks set at the first step, updated
+/// every epoch) on 4,000 random images for about ten seconds, for `perf record`: the training
+/// table's work per epoch, at one sparsity and without its dense run.
+func trainingProfileLoop(sparsity: Double, policy: KernelPolicy) throws {
+    let data = try syntheticMNIST(count: 4_000)
+    var model = try Sequential.articleCNN()
+    model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
+    model = try model.pruned(with: ConstantSparsity(targetSparsity: sparsity, beginStep: 0, frequency: 13))
+    let start = DispatchTime.now().uptimeNanoseconds
+    var rates: [Double] = []
+    while DispatchTime.now().uptimeNanoseconds - start < 10_000_000_000 {
+        let history = try model.fit(data, batchSize: 250, epochs: rates.count + 1, validationSplit: 0.2, verbose: false,
+                                    initialEpoch: rates.count, kernels: policy)
+        rates += history.epochs.map(\.samplesPerSecond)
+    }
+    let steady = rates.dropFirst().sorted()
+    print(String(format: "%d epochs at %.1f%% sparsity, \(policy): median %.0f images/s (epochs 2–%d)", rates.count,
+                 sparsity * 100, steady.isEmpty ? rates[0] : steady[steady.count / 2], rates.count))
+}
+
 // MARK: - Start-up
 
 /// Seconds since this process started: from the kernel's start time on Linux (10 ms ticks), from
@@ -488,6 +510,16 @@ if let flag = CommandLine.arguments.firstIndex(of: "--profile") {
         exit(2)
     }
     try profileLoop(sparsity: sparsity, batch: batch, policy: policy)
+    exit(0)
+}
+if let flag = CommandLine.arguments.firstIndex(of: "--profile-training") {
+    let arguments = CommandLine.arguments
+    guard let sparsity = Double(arguments[flag + 1]), (0 ..< 1).contains(sparsity),
+          let policy = KernelPolicy(rawValue: arguments[flag + 2]) else {
+        print("usage: bench --profile-training SPARSITY dense|automatic|sparse (SPARSITY in [0, 1))")
+        exit(2)
+    }
+    try trainingProfileLoop(sparsity: sparsity, policy: policy)
     exit(0)
 }
 if perLayer {
