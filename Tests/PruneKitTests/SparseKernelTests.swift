@@ -137,7 +137,10 @@ struct SparseKernelTests {
         #expect(KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 63))
         #expect(KernelPolicy.choosesSparse(conv, density: 0.1, inputsPerOutput: 64))
         #expect(!KernelPolicy.choosesSparse(conv, density: 0.21, inputsPerOutput: 64))
-        #expect(!KernelPolicy.choosesSparse(conv, density: 0.21, inputsPerOutput: 9))
+        // A small convolution (fewer than 64 inputs per output) runs sparse up to half its kernel kept.
+        #expect(KernelPolicy.choosesSparse(conv, density: 0.21, inputsPerOutput: 9))
+        #expect(KernelPolicy.choosesSparse(conv, density: 0.5, inputsPerOutput: 63))
+        #expect(!KernelPolicy.choosesSparse(conv, density: 0.51, inputsPerOutput: 9))
         #expect(!KernelPolicy.choosesSparse(MaxPool2D(poolSize: 2), density: 0, inputsPerOutput: 1000))
         let denseOutput = try stripped.predict(data, batchSize: 10, kernels: .dense)
         for policy in [KernelPolicy.automatic, .sparse] {

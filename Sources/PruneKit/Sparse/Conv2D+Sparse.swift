@@ -16,14 +16,26 @@ import _PruneKitKernels
 /// windows are pooled in registers; the sums run in the same order, so the bits are the same.
 /// Backward passes run on the wide planes.
 extension Conv2D: SparseComputable {
-    /// Sparse at a kept fraction of at most 20%; else with fewer than ``directInputs`` inputs per
-    /// output (the article's first convolution has 9) a direct convolution (``pk_conv_direct``);
-    /// else im2col + GEMM, whose backward pass skips the output gradient's zeros
-    /// (``LayerKernel/gradientSparse``). Outside training, a sparse convolution fused with its
-    /// pooling hands its output to the next sparse convolution as wide planes (``PlanesHandoff``).
+    /// Sparse at a kept fraction of at most 20%, or at most 50% with fewer than ``directInputs``
+    /// inputs per output (the article's first convolution has 9); else a direct convolution
+    /// (``pk_conv_direct``) for those, and im2col + GEMM for the rest, whose backward pass skips
+    /// the output gradient's zeros (``LayerKernel/gradientSparse``). Outside training, a sparse
+    /// convolution fused with its pooling hands its output to the next sparse convolution as wide
+    /// planes (``PlanesHandoff``).
     func automaticKernel(density: Double, inputsPerOutput: Int) -> AutomaticKernel {
-        density <= 0.2 ? .sparse : inputsPerOutput < Self.directInputs ? .direct : .gradientSparse
+        let small = inputsPerOutput < Self.directInputs
+        return density <= (small ? Self.smallCrossover : 0.2) ? .sparse : small ? .direct : .gradientSparse
     }
+
+    /// The kept fraction at or below which a convolution with fewer than ``directInputs`` inputs
+    /// per output runs sparse rather than direct. The sparse forward pass on 16-sample lanes skips
+    /// the pruned taps that the direct kernel computes: at 45% kept, the article CNN's first
+    /// convolution's training forward pass took 4.3% of a training profile (sparse products and
+    /// their layout changes) against 6.3% on the direct kernel (`swift run -c release bench
+    /// --profile-training 0.55 automatic` under `perf`, Benchmarks/README.md), and the inference
+    /// table's 50% and 75% rows were no slower. Its backward pass is the same either way
+    /// (the direct kernel, fused with the pooling), and so are the forward bits.
+    static let smallCrossover = 0.5
 
     /// Below this many inputs per output, a convolution's products are cheap to compute directly
     /// (``pk_conv_direct``), and the layout changes around sparse products cost about what they save.

@@ -29,9 +29,9 @@ public enum KernelPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     /// Whether ``automatic`` runs `layer` on sparse kernels: a Conv2D or Dense layer whose kernel
     /// keeps at most the crossover fraction — 20% (80% sparsity) for both, where
     /// `swift run -c release bench --sparse` found the sparse kernels faster at batch 250 and at
-    /// batch 1 (Benchmarks/README.md). Below it, a Conv2D whose outputs each sum fewer than 64
-    /// inputs (kernel height · width · input channels) runs as a direct convolution, with
-    /// im2col + GEMM's bits. Other layers have no products to choose.
+    /// batch 1 (Benchmarks/README.md), and 50% for a Conv2D whose outputs each sum fewer than 64
+    /// inputs (kernel height · width · input channels), which above it runs as a direct
+    /// convolution, with im2col + GEMM's bits. Other layers have no products to choose.
     public static func choosesSparse(_ layer: any Layer, density: Double, inputsPerOutput: Int) -> Bool {
         guard let layer = layer as? any SparseComputable else { return false }
         return layer.automaticKernel(density: density, inputsPerOutput: inputsPerOutput) == .sparse
