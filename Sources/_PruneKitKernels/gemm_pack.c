@@ -49,11 +49,41 @@ static PK_ALWAYS_INLINE void copyPanel(const float *src, ptrdiff_t ld, ptrdiff_t
     }
 }
 
+#if PK_VECTORS
+/* dst[k·r + j] = src[j·ld + k] for j, k < 8: eight rows loaded as vectors, transposed in
+   registers (pairs, then quads, then halves), stored as eight k-major rows. */
+static PK_ALWAYS_INLINE void transpose8x8(const float *src, ptrdiff_t ld, int r, float *restrict dst) {
+    pk_f32x8 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        const pk_f32x8 a = PK_CF32X8(src + i * ld), b = PK_CF32X8(src + (i + 1) * ld);
+        t[i] = __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13);
+        t[i + 1] = __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int k = 0; k < 4; k++) {
+        PK_F32X8(dst + k * r) = __builtin_shufflevector(u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        PK_F32X8(dst + (k + 4) * r) = __builtin_shufflevector(u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
+#endif
+
 /* dst[k·r + j] = src[j·ld + k] for j < w, 0 for w ≤ j < r. */
 static PK_ALWAYS_INLINE void transposePanel(const float *src, ptrdiff_t ld, ptrdiff_t kc,
                                             ptrdiff_t w, int r, float *restrict dst) {
     if (w == r) {
-        for (ptrdiff_t k = 0; k < kc; k++)
+        ptrdiff_t k = 0;
+#if PK_VECTORS
+        /* Blocks of 8 × 8 for panel widths that are multiples of 8 (B panels of 16 or 32 columns). */
+        if (r % 8 == 0)
+            for (; k + 8 <= kc; k += 8)
+                for (int j = 0; j < r; j += 8) transpose8x8(src + j * ld + k, ld, r, dst + k * r + j);
+#endif
+        for (; k < kc; k++)
             for (int j = 0; j < r; j++) dst[k * r + j] = src[j * ld + k];
         return;
     }

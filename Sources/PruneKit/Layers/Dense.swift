@@ -37,6 +37,11 @@ public struct Dense: Layer {
     /// Rows of work per parallel piece.
     static let blockRows = 64
 
+    /// Pieces the backward pass cuts each product into (along the inputs, at least ``blockRows``
+    /// each): enough to keep two to four cores busy, few enough that the output gradient, which
+    /// every piece packs whole, is packed a few times per batch rather than once per 64 inputs.
+    static let backwardPieces = 4
+
     public func forward(_ pass: ForwardPass) {
         if let sparse = pass.kernel.sparse { return forwardSparse(pass, kernel: sparse) }
         let inputs = pass.inputShape[0]
@@ -64,24 +69,26 @@ public struct Dense: Layer {
             activation.backpropagate(gradient, output: pass.output.baseAddress!, rows: batch, width: units)
         }
         Elementwise.sumRows(gradient, rows: batch, width: units, into: pass.parameterGradients[1].baseAddress!)
-        let kernelBlocks = Parallel.ranges(inputs, size: Self.blockRows)
-        let batchBlocks = Parallel.ranges(batch, size: Self.blockRows)
-        let inputGradientPieces = pass.inputGradient == nil ? 0 : batchBlocks.count
+        // Both products are cut along the inputs, into at most `backwardPieces` pieces: each piece
+        // packs the whole of its other operand (the gradient), so few pieces pack it few times.
+        // A GEMM's bits do not depend on how its rows or columns are split.
+        let pieces = Parallel.ranges(inputs, size: max(Self.blockRows, (inputs + Self.backwardPieces - 1) / Self.backwardPieces))
+        let inputGradientPieces = pass.inputGradient == nil ? 0 : pieces.count
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
-            Parallel.forEach(kernelBlocks.count + inputGradientPieces) { index in
-                if index < kernelBlocks.count {
+            Parallel.forEach(pieces.count + inputGradientPieces) { index in
+                let rows = pieces[index % pieces.count]
+                if index < pieces.count {
                     // kernelGradient[rows, :] = input[:, rows]ᵀ · gradient
-                    let rows = kernelBlocks[index]
                     matrixMultiply(MatrixView(pass.input.baseAddress! + rows.lowerBound, rows: batch, columns: rows.count, stride: inputs),
                                    transposeA: true,
                                    MatrixView(gradient, rows: batch, columns: units),
                                    into: pass.parameterGradients[0].baseAddress! + rows.lowerBound * units)
                 } else {
-                    // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
-                    let rows = batchBlocks[index - kernelBlocks.count]
-                    matrixMultiply(MatrixView(gradient + rows.lowerBound * units, rows: rows.count, columns: units),
-                                   MatrixView(kernel.baseAddress!, rows: inputs, columns: units), transposeB: true,
-                                   into: pass.inputGradient!.baseAddress! + rows.lowerBound * inputs)
+                    // inputGradient[:, rows] = gradient · kernel[rows, :]ᵀ
+                    matrixMultiply(MatrixView(gradient, rows: batch, columns: units),
+                                   MatrixView(kernel.baseAddress! + rows.lowerBound * units, rows: rows.count, columns: units),
+                                   transposeB: true,
+                                   into: pass.inputGradient!.baseAddress! + rows.lowerBound, ldc: inputs)
                 }
             }
         }
