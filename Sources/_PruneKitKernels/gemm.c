@@ -193,11 +193,17 @@ static void zeroMatrix(ptrdiff_t M, ptrdiff_t N, float *C, ptrdiff_t ldc) {
         for (ptrdiff_t j = 0; j < N; j++) C[i * ldc + j] = 0.0f;
 }
 
-void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
-              const float *A, ptrdiff_t lda,
-              const float *B, ptrdiff_t ldb,
-              int accumulate,
-              float *C, ptrdiff_t ldc) {
+/* Where op(A)'s rows come from: a strided matrix (transA, A, lda), or convolution patches. */
+typedef struct {
+    int transA;
+    const float *A;
+    ptrdiff_t lda;
+    const ptrdiff_t *rowOffsets; /* NULL for a matrix */
+    ptrdiff_t segmentLength, segmentStride;
+} ASource;
+
+static void gemm(const ASource *a, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const float *B,
+                 ptrdiff_t ldb, int accumulate, float *C, ptrdiff_t ldc) {
     if (M <= 0 || N <= 0) return;
     if (K <= 0) {
         if (!accumulate) zeroMatrix(M, N, C, ldc);
@@ -224,10 +230,31 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
             pk_pack_b(transB, B, ldb, pc, kc, jc, nc, g->nr, bp);
             for (ptrdiff_t ic = 0; ic < M; ic += mcMax) {
                 const ptrdiff_t mc = minp(mcMax, M - ic);
-                g->packA(transA, A, lda, ic, mc, pc, kc, g->mr, ap);
+                if (a->rowOffsets != NULL)
+                    pk_pack_a_patches(a->A, a->rowOffsets, a->segmentLength, a->segmentStride, ic, mc, pc, kc, g->mr, ap);
+                else
+                    g->packA(a->transA, a->A, a->lda, ic, mc, pc, kc, g->mr, ap);
                 macroKernel(g, mc, nc, kc, ap, bp, C + ic * ldc + jc, ldc, accumulateBlock);
             }
             pc += kc;
         }
     }
+}
+
+void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
+              const float *A, ptrdiff_t lda,
+              const float *B, ptrdiff_t ldb,
+              int accumulate,
+              float *C, ptrdiff_t ldc) {
+    const ASource a = {.transA = transA, .A = A, .lda = lda};
+    gemm(&a, transB, M, N, K, B, ldb, accumulate, C, ldc);
+}
+
+void pk_sgemm_patches(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const float *input, const ptrdiff_t *rowOffsets,
+                      ptrdiff_t segmentLength, ptrdiff_t segmentStride, const float *B, ptrdiff_t ldb,
+                      float *C, ptrdiff_t ldc) {
+    if (segmentLength <= 0) return;
+    const ASource a = {.A = input, .rowOffsets = rowOffsets, .segmentLength = segmentLength,
+                       .segmentStride = segmentStride};
+    gemm(&a, 0, M, N, K, B, ldb, 0, C, ldc);
 }

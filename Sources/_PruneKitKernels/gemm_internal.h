@@ -78,6 +78,14 @@ PK_HIDDEN void pk_pack_a(int transA, const float *A, ptrdiff_t lda, ptrdiff_t i0
                          ptrdiff_t p0, ptrdiff_t kc, int mr, float *dst);
 
 /*
+ * pk_pack_a for the patch rows of pk_sgemm_patches: row i of A is the patch at
+ * input + rowOffsets[i], whose element k = s·segmentLength + t is at s·segmentStride + t. mr ≤ 8.
+ */
+PK_HIDDEN void pk_pack_a_patches(const float *input, const ptrdiff_t *rowOffsets, ptrdiff_t segmentLength,
+                                 ptrdiff_t segmentStride, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc,
+                                 int mr, float *dst);
+
+/*
  * Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) into consecutive nr-column panels
  * (panel stride nr·kc floats), zero-padding the last panel to nr columns.
  */

@@ -50,12 +50,12 @@ static PK_ALWAYS_INLINE void copyPanel(const float *src, ptrdiff_t ld, ptrdiff_t
 }
 
 #if PK_VECTORS
-/* dst[k·r + j] = src[j·ld + k] for j, k < 8: eight rows loaded as vectors, transposed in
+/* dst[k·r + j] = rows[j][k] for j, k < 8: eight rows loaded as vectors, transposed in
    registers (pairs, then quads, then halves), stored as eight k-major rows. */
-static PK_ALWAYS_INLINE void transpose8x8(const float *src, ptrdiff_t ld, int r, float *restrict dst) {
+static PK_ALWAYS_INLINE void transpose8x8(const float *const rows[8], int r, float *restrict dst) {
     pk_f32x8 t[8], u[8];
     for (int i = 0; i < 8; i += 2) {
-        const pk_f32x8 a = PK_CF32X8(src + i * ld), b = PK_CF32X8(src + (i + 1) * ld);
+        const pk_f32x8 a = PK_CF32X8(rows[i]), b = PK_CF32X8(rows[i + 1]);
         t[i] = __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13);
         t[i + 1] = __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15);
     }
@@ -81,7 +81,12 @@ static PK_ALWAYS_INLINE void transposePanel(const float *src, ptrdiff_t ld, ptrd
         /* Blocks of 8 × 8 for panel widths that are multiples of 8 (B panels of 16 or 32 columns). */
         if (r % 8 == 0)
             for (; k + 8 <= kc; k += 8)
-                for (int j = 0; j < r; j += 8) transpose8x8(src + j * ld + k, ld, r, dst + k * r + j);
+                for (int j = 0; j < r; j += 8) {
+                    const float *const rows[8] = {src + j * ld + k, src + (j + 1) * ld + k, src + (j + 2) * ld + k,
+                                                  src + (j + 3) * ld + k, src + (j + 4) * ld + k, src + (j + 5) * ld + k,
+                                                  src + (j + 6) * ld + k, src + (j + 7) * ld + k};
+                    transpose8x8(rows, r, dst + k * r + j);
+                }
 #endif
         for (; k < kc; k++)
             for (int j = 0; j < r; j++) dst[k * r + j] = src[j * ld + k];
@@ -129,4 +134,69 @@ void pk_pack_b(int transB, const float *B, ptrdiff_t ldb, ptrdiff_t p0, ptrdiff_
     /* op(B)[k][j] is B[k·ldb + j] (copy) or B[j·ldb + k] (columns gathered: transpose). */
     if (transB) packAny(1, B + j0 * ldb + p0, ldb, kc, nc, nr, dst);
     else packAny(0, B + p0 * ldb + j0, ldb, kc, nc, nr, dst);
+}
+
+/* pk_pack_a_patches, instantiated for the baseline instruction set and, on x86-64, for AVX2 (its
+   8-float vectors and shuffles in single registers), chosen with the GEMM path. Within a K
+   block, each kernel-row segment of a panel's w rows is contiguous in the input: dst[k·mr + j] =
+   rows[j][k] for j < w, by 8 × 8 register transposes while 8 values of each row are left, single
+   values after. The lanes of a panel's missing rows (w ≤ j < mr) hold copies of row 0 in the
+   transposed part, +0 after: the micro-kernel's results for them go to its scratch tile and never
+   reach C. */
+#define PK_PATCH_PACKER(NAME, TARGET)                                                                       \
+    static TARGET void NAME(const float *input, const ptrdiff_t *rowOffsets, ptrdiff_t segmentLength,       \
+                            ptrdiff_t segmentStride, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc, \
+                            int mr, float *dst) {                                                           \
+        for (ptrdiff_t i = 0; i < mc; i += mr) {                                                            \
+            const ptrdiff_t w = mc - i < mr ? mc - i : mr;                                                  \
+            for (ptrdiff_t k0 = p0; k0 < p0 + kc;) {                                                        \
+                const ptrdiff_t segment = k0 / segmentLength, t0 = k0 % segmentLength;                      \
+                const ptrdiff_t count = segmentLength - t0 < p0 + kc - k0 ? segmentLength - t0 : p0 + kc - k0; \
+                const float *rows[8];                                                                       \
+                for (ptrdiff_t j = 0; j < 8; j++)                                                           \
+                    rows[j] = input + rowOffsets[i0 + i + (j < w ? j : 0)] + segment * segmentStride + t0;  \
+                float *out = dst + i * kc + (k0 - p0) * mr;                                                 \
+                ptrdiff_t k = 0;                                                                            \
+                PK_PATCH_TRANSPOSES                                                                         \
+                for (; k < count; k++)                                                                      \
+                    for (int j = 0; j < mr; j++) out[k * mr + j] = j < w ? rows[j][k] : 0.0f;              \
+                k0 += count;                                                                                \
+            }                                                                                               \
+        }                                                                                                   \
+    }
+
+#if PK_VECTORS
+#define PK_PATCH_TRANSPOSES                                                                                 \
+    for (; k + 8 <= count; k += 8) {                                                                        \
+        const float *const at[8] = {rows[0] + k, rows[1] + k, rows[2] + k, rows[3] + k,                     \
+                                    rows[4] + k, rows[5] + k, rows[6] + k, rows[7] + k};                    \
+        if (mr == 8) {                                                                                      \
+            transpose8x8(at, 8, out + k * 8);                                                               \
+        } else {                                                                                            \
+            float transposed[64];                                                                           \
+            transpose8x8(at, 8, transposed);                                                                \
+            for (int t = 0; t < 8; t++)                                                                     \
+                for (int j = 0; j < mr; j++) out[(k + t) * mr + j] = transposed[t * 8 + j];                 \
+        }                                                                                                   \
+    }
+#else
+#define PK_PATCH_TRANSPOSES
+#endif
+
+PK_PATCH_PACKER(packPatchesBaseline, )
+#if defined(__x86_64__) && PK_VECTORS
+PK_PATCH_PACKER(packPatchesAVX2, __attribute__((target("avx2"))))
+#endif
+
+void pk_pack_a_patches(const float *input, const ptrdiff_t *rowOffsets, ptrdiff_t segmentLength,
+                       ptrdiff_t segmentStride, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc, int mr,
+                       float *dst) {
+#if defined(__x86_64__) && PK_VECTORS
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+        packPatchesAVX2(input, rowOffsets, segmentLength, segmentStride, i0, mc, p0, kc, mr, dst);
+        return;
+    }
+#endif
+    packPatchesBaseline(input, rowOffsets, segmentLength, segmentStride, i0, mc, p0, kc, mr, dst);
 }

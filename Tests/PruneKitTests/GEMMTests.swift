@@ -184,6 +184,39 @@ struct GEMMTests {
         }
     }
 
+    /// Implicit im2col (`pk_sgemm_patches`) gives `pk_im2col` + `pk_sgemm`'s bits on every path:
+    /// one and many channels, kernels whose rows are shorter or longer than a vector, K cut into
+    /// two blocks (5 × 5 × 16 = 400), row counts that leave partial panels, outputs cropped to a
+    /// region, and C's padding untouched.
+    @Test func patchRowsMatchIm2colAndGEMM() {
+        var rng = LCG(seed: 8)
+        // (height, width, channels, kernel height, kernel width, filters, samples, cropped rows, cropped columns)
+        let cases = [(13, 13, 32, 3, 3, 64, 3, 1, 1), (28, 28, 1, 3, 3, 32, 2, 0, 0), (9, 7, 3, 2, 3, 5, 4, 1, 0),
+                     (12, 11, 16, 5, 5, 33, 2, 0, 1), (4, 4, 1, 4, 4, 2, 5, 0, 0), (6, 9, 10, 1, 2, 17, 1, 2, 3)]
+        forEachPath {
+            for (height, width, channels, kernelHeight, kernelWidth, filters, samples, cropRows, cropColumns) in cases {
+                let outputHeight = height - kernelHeight + 1, outputWidth = width - kernelWidth + 1
+                let region = (height: outputHeight - cropRows, width: outputWidth - cropColumns)
+                let inputSize = height * width * channels, patch = kernelHeight * kernelWidth * channels
+                let input = (0 ..< samples * inputSize).map { _ in rng.next() }
+                let kernel = (0 ..< patch * filters).map { _ in rng.next() }
+                let rows = samples * region.height * region.width
+                var patches = [Float](repeating: .nan, count: rows * patch)
+                var expected = [Float](repeating: .nan, count: rows * filters)
+                var actual = [Float](repeating: 7, count: rows * filters + 3)  // 3 sentinels past the end
+                let offsets = Conv2D.Geometry(inputShape: [height, width, channels], kernelSize: (kernelHeight, kernelWidth))
+                    .patchRowOffsets(samples: 0 ..< samples, region: region)
+                pk_im2col(input, samples, height, width, channels, kernelHeight, kernelWidth, region.height, region.width, &patches)
+                pk_sgemm(0, 0, rows, filters, patch, patches, patch, kernel, filters, 0, &expected, filters)
+                pk_sgemm_patches(rows, filters, patch, input, offsets, kernelWidth * channels, width * channels, kernel, filters,
+                                 &actual, filters)
+                let label = "\(String(cString: pk_sgemm_implementation())) \(height)×\(width)×\(channels) kernel \(kernelHeight)×\(kernelWidth)"
+                #expect(zip(expected, actual).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
+                #expect(actual.suffix(3) == [7, 7, 7], "\(label): wrote past C")
+            }
+        }
+    }
+
     /// Two threads computing the two row halves at once (each with its own packing workspace)
     /// must reproduce a single call exactly.
     @Test func concurrentRowBlocksAreBitIdentical() {

@@ -85,14 +85,15 @@ public struct Conv2D: Layer {
                 Parallel.forEach(chunks.count) { index in
                     let samples = chunks[index]
                     let rows = samples.count * region.height * region.width
-                    let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
                     let products = pooled == nil && !cropped ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * filters)
-                    defer { patches.deallocate(); products?.deallocate() }
-                    geometry.im2col(pass.input.baseAddress!, samples: samples, region: region, into: patches)
+                    defer { products?.deallocate() }
                     let output = pass.output.baseAddress! + samples.lowerBound * outputSize
-                    matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize),
-                                   MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
-                                   into: products ?? output)
+                    // The patch rows are read in place (implicit im2col), with im2col + GEMM's bits.
+                    geometry.patchRowOffsets(samples: samples, region: region).withUnsafeBufferPointer { offsets in
+                        pk_sgemm_patches(rows, filters, geometry.patchSize, pass.input.baseAddress!, offsets.baseAddress!,
+                                         geometry.kernelWidth * geometry.channels, geometry.inputWidth * geometry.channels,
+                                         kernel.baseAddress!, filters, products ?? output, filters)
+                    }
                     if let pooled, let products {
                         for slot in 0 ..< samples.count {
                             pooled.finish(products + slot * region.height * region.width * filters, rowWidth: region.width,
@@ -262,12 +263,24 @@ extension Conv2D {
             Parallel.ranges(batchSize, size: max(1, (1 << 18) / (outputPixels * max(patchSize, filters))))
         }
 
-        /// Copies the receptive field of each output in `region` (top-left `height × width`
-        /// outputs; all of them by default) of the samples into one row of `patches` (``pk_im2col``).
-        func im2col(_ input: UnsafePointer<Float>, samples: Range<Int>, region: (height: Int, width: Int)? = nil,
-                    into patches: UnsafeMutablePointer<Float>) {
+        /// Copies the receptive field of each output of the samples into one row of `patches` (``pk_im2col``).
+        func im2col(_ input: UnsafePointer<Float>, samples: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
             pk_im2col(input + samples.lowerBound * inputSize, samples.count, inputHeight, inputWidth, channels,
-                      kernelHeight, kernelWidth, region?.height ?? outputHeight, region?.width ?? outputWidth, patches)
+                      kernelHeight, kernelWidth, outputHeight, outputWidth, patches)
+        }
+
+        /// The offset in a batch's input of the top-left value of the receptive field of each output
+        /// in `region` (the top-left `height × width` outputs) of `samples`, in im2col's row order:
+        /// the rows ``pk_sgemm_patches`` reads in place.
+        func patchRowOffsets(samples: Range<Int>, region: (height: Int, width: Int)) -> [Int] {
+            var offsets: [Int] = []
+            offsets.reserveCapacity(samples.count * region.height * region.width)
+            for sample in samples {
+                for y in 0 ..< region.height {
+                    for x in 0 ..< region.width { offsets.append(sample * inputSize + (y * inputWidth + x) * channels) }
+                }
+            }
+            return offsets
         }
 
         /// Copies the channels-last outputs of `region` (`samples` × `region` positions × `filters`)

@@ -23,6 +23,17 @@ void pk_sgemm(int transA, int transB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
               int accumulate,
               float *C, ptrdiff_t ldc);
 
+/// `C = A·B` (`B` not transposed, `C` overwritten) where row `i` of the `M × K` matrix `A` is a
+/// convolution's receptive field read in place — implicit im2col: its element
+/// `k = s·segmentLength + t` (`t < segmentLength`) is `input[rowOffsets[i] + s·segmentStride + t]`.
+/// For a stride-1, channels-last convolution, `segmentLength` = kernel width · channels (one kernel
+/// row's patch elements, contiguous in the input), `segmentStride` = input width · channels, and
+/// `rowOffsets[i]` the offset of output position i's top-left input value. The same bits as
+/// `pk_im2col` followed by `pk_sgemm(0, 0, …)`: the packed panels hold the same values.
+void pk_sgemm_patches(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const float *input, const ptrdiff_t *rowOffsets,
+                      ptrdiff_t segmentLength, ptrdiff_t segmentStride, const float *B, ptrdiff_t ldb,
+                      float *C, ptrdiff_t ldc);
+
 /// Which implementation `pk_sgemm` dispatches to: "avx512", "avx2+fma", "neon" or "portable".
 /// Without pk_sgemm_select, the first of those the CPU runs (AVX-512F; AVX2 with FMA; AArch64).
 ///
