@@ -49,28 +49,6 @@ static PK_ALWAYS_INLINE void copyPanel(const float *src, ptrdiff_t ld, ptrdiff_t
     }
 }
 
-#if PK_VECTORS
-/* dst[k·r + j] = rows[j][k] for j, k < 8: eight rows loaded as vectors, transposed in
-   registers (pairs, then quads, then halves), stored as eight k-major rows. */
-static PK_ALWAYS_INLINE void transpose8x8(const float *const rows[8], int r, float *restrict dst) {
-    pk_f32x8 t[8], u[8];
-    for (int i = 0; i < 8; i += 2) {
-        const pk_f32x8 a = PK_CF32X8(rows[i]), b = PK_CF32X8(rows[i + 1]);
-        t[i] = __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13);
-        t[i + 1] = __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-        u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-        u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-        u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-    for (int k = 0; k < 4; k++) {
-        PK_F32X8(dst + k * r) = __builtin_shufflevector(u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-        PK_F32X8(dst + (k + 4) * r) = __builtin_shufflevector(u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    }
-}
-#endif
 
 /* dst[k·r + j] = src[j·ld + k] for j < w, 0 for w ≤ j < r. */
 static PK_ALWAYS_INLINE void transposePanel(const float *src, ptrdiff_t ld, ptrdiff_t kc,
@@ -85,7 +63,7 @@ static PK_ALWAYS_INLINE void transposePanel(const float *src, ptrdiff_t ld, ptrd
                     const float *const rows[8] = {src + j * ld + k, src + (j + 1) * ld + k, src + (j + 2) * ld + k,
                                                   src + (j + 3) * ld + k, src + (j + 4) * ld + k, src + (j + 5) * ld + k,
                                                   src + (j + 6) * ld + k, src + (j + 7) * ld + k};
-                    transpose8x8(rows, r, dst + k * r + j);
+                    pk_transpose8x8(rows, dst + k * r + j, r);
                 }
 #endif
         for (; k < kc; k++)
@@ -171,10 +149,10 @@ void pk_pack_b(int transB, const float *B, ptrdiff_t ldb, ptrdiff_t p0, ptrdiff_
         const float *const at[8] = {rows[0] + k, rows[1] + k, rows[2] + k, rows[3] + k,                     \
                                     rows[4] + k, rows[5] + k, rows[6] + k, rows[7] + k};                    \
         if (mr == 8) {                                                                                      \
-            transpose8x8(at, 8, out + k * 8);                                                               \
+            pk_transpose8x8(at, out + k * 8, 8);                                                            \
         } else {                                                                                            \
             float transposed[64];                                                                           \
-            transpose8x8(at, 8, transposed);                                                                \
+            pk_transpose8x8(at, transposed, 8);                                                             \
             for (int t = 0; t < 8; t++)                                                                     \
                 for (int j = 0; j < mr; j++) out[(k + t) * mr + j] = transposed[t * 8 + j];                 \
         }                                                                                                   \

@@ -254,18 +254,39 @@ void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t ld
     transpose_baseline(rows, cols, src, lds, dst, ldd);
 }
 
+/* pk_col2im_wide's loop, instantiated for the baseline instruction set and AVX2 (its 8-float
+   vectors in single registers); plain additions, so every instance gives the same bits. */
+#define PK_COL2IM_WIDE(NAME, TARGET)                                                                  \
+    static TARGET void NAME(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,   \
+                            ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth,        \
+                            float *inputGradient, ptrdiff_t channelStride) {                          \
+        for (ptrdiff_t i = kernelHeight - 1; i >= 0; i--) {                                           \
+            for (ptrdiff_t j = kernelWidth - 1; j >= 0; j--) {                                        \
+                for (ptrdiff_t c = 0; c < channels; c++) {                                            \
+                    const float *p = patches + ((i * kernelWidth + j) * channels + c) * ldp;          \
+                    float *d = inputGradient + c * channelStride + i * width + j;                     \
+                    ptrdiff_t q = 0;                                                                  \
+                    for (; q + 8 <= length; q += 8) PK_F32X8(d + q) = PK_CF32X8(d + q) + PK_CF32X8(p + q); \
+                    for (; q < length; q++) d[q] = d[q] + p[q];                                       \
+                }                                                                                     \
+            }                                                                                         \
+        }                                                                                             \
+    }
+
+PK_COL2IM_WIDE(col2imWideBaseline, )
+#if defined(__x86_64__)
+PK_COL2IM_WIDE(col2imWideAVX2, __attribute__((target("avx2"))))
+#endif
+
 void pk_col2im_wide(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,
                     ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth,
                     float *inputGradient, ptrdiff_t channelStride) {
-    for (ptrdiff_t i = kernelHeight - 1; i >= 0; i--) {
-        for (ptrdiff_t j = kernelWidth - 1; j >= 0; j--) {
-            for (ptrdiff_t c = 0; c < channels; c++) {
-                const float *p = patches + ((i * kernelWidth + j) * channels + c) * ldp;
-                float *d = inputGradient + c * channelStride + i * width + j;
-                ptrdiff_t q = 0;
-                for (; q + 8 <= length; q += 8) PK_F32X8(d + q) = PK_CF32X8(d + q) + PK_CF32X8(p + q);
-                for (; q < length; q++) d[q] = d[q] + p[q];
-            }
-        }
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+        col2imWideAVX2(patches, ldp, length, width, channels, kernelHeight, kernelWidth, inputGradient, channelStride);
+        return;
     }
+#endif
+    col2imWideBaseline(patches, ldp, length, width, channels, kernelHeight, kernelWidth, inputGradient, channelStride);
 }

@@ -313,26 +313,6 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmv)(
 }
 
 #if PK_SPARSE_TRANSPOSE
-/* An 8×8 block: dst[j·ldd + i] = src[i·lds + j], in registers. */
-static PK_SPARSE_TARGET inline void PK_SPARSE_NAME(transpose8x8)(const float *src, ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
-    pk_f32x8 r[8], u[8], s[8];
-    for (int i = 0; i < 8; i++) r[i] = PK_CF32X8(src + i * lds);
-    for (int i = 0; i < 8; i += 2) {
-        u[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-        u[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        s[i] = __builtin_shufflevector(u[i], u[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-        s[i + 1] = __builtin_shufflevector(u[i], u[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-        s[i + 2] = __builtin_shufflevector(u[i + 1], u[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-        s[i + 3] = __builtin_shufflevector(u[i + 1], u[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-    for (int j = 0; j < 4; j++) {
-        PK_F32X8(dst + j * ldd) = __builtin_shufflevector(s[j], s[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-        PK_F32X8(dst + (j + 4) * ldd) = __builtin_shufflevector(s[j], s[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    }
-}
-
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t cols, const float *src,
                                                      ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
     if (rows < 8 || cols < 8) {
@@ -346,7 +326,10 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t
         const ptrdiff_t i = i0 + 8 <= rows ? i0 : rows - 8;
         for (ptrdiff_t j0 = 0; j0 < cols; j0 += 8) {
             const ptrdiff_t j = j0 + 8 <= cols ? j0 : cols - 8;
-            PK_SPARSE_NAME(transpose8x8)(src + i * lds + j, lds, dst + j * ldd + i, ldd);
+            const float *const block[8] = {src + i * lds + j,       src + (i + 1) * lds + j, src + (i + 2) * lds + j,
+                                           src + (i + 3) * lds + j, src + (i + 4) * lds + j, src + (i + 5) * lds + j,
+                                           src + (i + 6) * lds + j, src + (i + 7) * lds + j};
+            pk_transpose8x8(block, dst + j * ldd + i, ldd);
         }
     }
 }

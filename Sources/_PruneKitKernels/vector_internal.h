@@ -10,6 +10,7 @@
 #ifndef PK_VECTOR_INTERNAL_H
 #define PK_VECTOR_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__GNUC__)
@@ -28,6 +29,29 @@ typedef int32_t pk_i32x16 __attribute__((vector_size(64), aligned(4), may_alias)
 #define PK_CF32X4(p) (*(const pk_f32x4 *)(p))
 #define PK_F32X16(p) (*(pk_f32x16 *)(p))
 #define PK_CF32X16(p) (*(const pk_f32x16 *)(p))
+
+/* dst[j·ldd + i] = rows[i][j] for i, j < 8: eight rows loaded as vectors and transposed in
+   registers (pairs, then quads, then halves). Always inlined, so it runs in the caller's
+   instruction set. */
+static inline __attribute__((always_inline)) void pk_transpose8x8(const float *const rows[8], float *dst,
+                                                                  ptrdiff_t ldd) {
+    pk_f32x8 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        const pk_f32x8 a = PK_CF32X8(rows[i]), b = PK_CF32X8(rows[i + 1]);
+        t[i] = __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13);
+        t[i + 1] = __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int j = 0; j < 4; j++) {
+        PK_F32X8(dst + j * ldd) = __builtin_shufflevector(u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        PK_F32X8(dst + (j + 4) * ldd) = __builtin_shufflevector(u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
 #else
 #define PK_VECTORS 0
 #endif

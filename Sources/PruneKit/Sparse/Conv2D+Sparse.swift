@@ -339,8 +339,12 @@ extension Conv2D: SparseComputable {
                                         Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                                         // The gradient as wide filter planes, zero at the dropped positions.
                                         let filterStride = filters * layout.planeStride
-                                        // Each output row copied to its wide positions (the others stay 0), then one transpose.
-                                        let wide = zeroedBuffer(samples.count * filterStride)
+                                        // Each output row copied to its wide positions (the others stay 0), then one
+                                        // transpose, which writes each plane up to `length`: only the rest is zeroed.
+                                        let wide = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * filterStride)
+                                        for plane in 0 ..< samples.count * filters {
+                                            pk_fill(wide + plane * layout.planeStride + layout.length, layout.planeStride - layout.length, 0)
+                                        }
                                         let wideRows = zeroedBuffer(layout.length * filters)
                                         let planes = layout.planes(pass.input.baseAddress!, samples: samples)
                                         defer { wide.deallocate(); wideRows.deallocate(); planes.deallocate() }
@@ -361,8 +365,9 @@ extension Conv2D: SparseComputable {
                                                      layout.length, positions.baseAddress, sums, partialKernel)
                                         }
                                         guard let inputGradient = pass.inputGradient else { return }
-                                        let patches = zeroedBuffer(geometry.patchSize * layout.planeStride)
-                                        let gradientPlanes = zeroedBuffer(geometry.channels * layout.channelStride)
+                                        // Both written whole for each sample: pk_spmm writes every vector of a patch row.
+                                        let patches = UnsafeMutablePointer<Float>.allocate(capacity: geometry.patchSize * layout.planeStride)
+                                        let gradientPlanes = UnsafeMutablePointer<Float>.allocate(capacity: geometry.channels * layout.channelStride)
                                         defer { patches.deallocate(); gradientPlanes.deallocate() }
                                         for (slot, sample) in samples.enumerated() {
                                             // patches[k, q] = Σ_f kernel[k, f] · gradient[f, q], then added back onto the input.
