@@ -93,10 +93,15 @@ extension Dense: SparseComputable {
             activation.backpropagate(gradient, output: pass.output.baseAddress!, rows: batch, width: units)
         }
         Elementwise.sumRows(gradient, rows: batch, width: units, into: pass.parameterGradients[1].baseAddress!)
-        // The whole batch transposed, padded with zeros to a multiple of 16 samples.
+        // The whole batch transposed, padded with zeros to a multiple of 16 samples (only the
+        // padding is zeroed: the transposes write the rest).
         let stride = roundUpToVector(batch)
-        let inputT = zeroedBuffer(inputs * stride), gradientT = zeroedBuffer(units * stride)
+        let inputT = UnsafeMutablePointer<Float>.allocate(capacity: max(inputs * stride, 1))
+        let gradientT = UnsafeMutablePointer<Float>.allocate(capacity: max(units * stride, 1))
         defer { inputT.deallocate(); gradientT.deallocate() }
+        func zeroPadding(_ transposed: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+            for row in rows { pk_fill(transposed + row * stride + batch, stride - batch, 0) }
+        }
         let featureBlocks = Parallel.ranges(inputs, size: Self.blockRows)
         let kernelGradient = pass.parameterGradients[0].baseAddress!
         Parallel.forEach(featureBlocks.count + 1) { index in
@@ -105,9 +110,11 @@ extension Dense: SparseComputable {
                 let features = featureBlocks[index]
                 pk_transpose(batch, features.count, pass.input.baseAddress! + features.lowerBound, inputs,
                              inputT + features.lowerBound * stride, stride)
+                zeroPadding(inputT, rows: features)
                 pk_fill(kernelGradient + features.lowerBound * units, features.count * units, 0)
             } else {
                 pk_transpose(batch, units, gradient, units, gradientT, stride)
+                zeroPadding(gradientT, rows: 0 ..< units)
             }
         }
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
@@ -131,8 +138,9 @@ extension Dense: SparseComputable {
                                         } else {
                                             // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
                                             let rows = batchBlocks[index - unitBlocks.count]
+                                            // Written whole: pk_spmm writes every vector of a row's `rows.count` samples.
                                             let rowStride = roundUpToVector(Self.blockRows)
-                                            let inputGradientT = zeroedBuffer(inputs * rowStride)
+                                            let inputGradientT = UnsafeMutablePointer<Float>.allocate(capacity: max(inputs * rowStride, 1))
                                             defer { inputGradientT.deallocate() }
                                             pk_spmm(inputs, sparse.columnBlocks, starts.baseAddress!, columnOffsets.baseAddress, stride,
                                                     values.baseAddress, gradientT + rows.lowerBound, 0, inputGradientT, rowStride, 0, 1,
