@@ -70,6 +70,31 @@ PK_HIDDEN extern const pk_gemm_kernel pk_gemm_kernel_neon;
 /* The kernel pk_sgemm uses now: the one pk_sgemm_select chose on this thread, else the best the CPU runs. */
 PK_HIDDEN const pk_gemm_kernel *pk_gemm_active(void);
 
+/* Calls KERNEL's instance (KERNEL##_avx512, _avx2 or _baseline) for the GEMM path in use, so that
+   every kernel runs on the instruction set pk_sgemm runs on. */
+#if defined(__x86_64__)
+#define PK_PATH_DISPATCH(KERNEL, ...)                                                             \
+    do {                                                                                          \
+        const pk_gemm_kernel *path_ = pk_gemm_active();                                           \
+        if (path_ == &pk_gemm_kernel_avx512) KERNEL##_avx512(__VA_ARGS__);                        \
+        else if (path_ == &pk_gemm_kernel_avx2) KERNEL##_avx2(__VA_ARGS__);                       \
+        else KERNEL##_baseline(__VA_ARGS__);                                                      \
+    } while (0)
+#else
+#define PK_PATH_DISPATCH(KERNEL, ...) KERNEL##_baseline(__VA_ARGS__)
+#endif
+
+/* Whether the GEMM path in use runs AVX2 (the AVX-512 and AVX2 paths): for kernels whose 8-float
+   vectors an AVX2 instance serves on both. */
+static inline int pk_path_has_avx2(void) {
+#if defined(__x86_64__)
+    const pk_gemm_kernel *path = pk_gemm_active();
+    return path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2;
+#else
+    return 0;
+#endif
+}
+
 /*
  * Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into consecutive mr-row panels
  * (panel stride mr·kc floats), zero-padding the last panel to mr rows.

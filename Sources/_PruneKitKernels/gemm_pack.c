@@ -114,67 +114,64 @@ void pk_pack_b(int transB, const float *B, ptrdiff_t ldb, ptrdiff_t p0, ptrdiff_
     else packAny(0, B + p0 * ldb + j0, ldb, kc, nc, nr, dst);
 }
 
-/* pk_pack_a_patches, instantiated for the baseline instruction set and, on x86-64, for AVX2 (its
-   8-float vectors and shuffles in single registers), chosen with the GEMM path. Within a K
+/* pk_pack_a_patches' loop, inlined into a baseline and, on x86-64, an AVX2 instance (its 8-float
+   vectors and shuffles in single registers), chosen with the GEMM path. Within a K
    block, each kernel-row segment of a panel's w rows is contiguous in the input: dst[k·mr + j] =
    rows[j][k] for j < w, by 8 × 8 register transposes while 8 values of each row are left, single
    values after. The lanes of a panel's missing rows (w ≤ j < mr) hold copies of row 0 in the
    transposed part, +0 after: the micro-kernel's results for them go to its scratch tile and never
    reach C. */
-#define PK_PATCH_PACKER(NAME, TARGET)                                                                       \
-    static TARGET void NAME(const float *input, const ptrdiff_t *rowOffsets, ptrdiff_t segmentLength,       \
-                            ptrdiff_t segmentStride, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc, \
-                            int mr, float *dst) {                                                           \
-        for (ptrdiff_t i = 0; i < mc; i += mr) {                                                            \
-            const ptrdiff_t w = mc - i < mr ? mc - i : mr;                                                  \
-            for (ptrdiff_t k0 = p0; k0 < p0 + kc;) {                                                        \
-                const ptrdiff_t segment = k0 / segmentLength, t0 = k0 % segmentLength;                      \
-                const ptrdiff_t count = segmentLength - t0 < p0 + kc - k0 ? segmentLength - t0 : p0 + kc - k0; \
-                const float *rows[8];                                                                       \
-                for (ptrdiff_t j = 0; j < 8; j++)                                                           \
-                    rows[j] = input + rowOffsets[i0 + i + (j < w ? j : 0)] + segment * segmentStride + t0;  \
-                float *out = dst + i * kc + (k0 - p0) * mr;                                                 \
-                ptrdiff_t k = 0;                                                                            \
-                PK_PATCH_TRANSPOSES                                                                         \
-                for (; k < count; k++)                                                                      \
-                    for (int j = 0; j < mr; j++) out[k * mr + j] = j < w ? rows[j][k] : 0.0f;              \
-                k0 += count;                                                                                \
-            }                                                                                               \
-        }                                                                                                   \
-    }
-
+static PK_ALWAYS_INLINE void packPatches(const float *input, const ptrdiff_t *rowOffsets, ptrdiff_t segmentLength,
+                                         ptrdiff_t segmentStride, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc,
+                                         int mr, float *dst) {
+    for (ptrdiff_t i = 0; i < mc; i += mr) {
+        const ptrdiff_t w = mc - i < mr ? mc - i : mr;
+        for (ptrdiff_t k0 = p0; k0 < p0 + kc;) {
+            const ptrdiff_t segment = k0 / segmentLength, t0 = k0 % segmentLength;
+            const ptrdiff_t count = segmentLength - t0 < p0 + kc - k0 ? segmentLength - t0 : p0 + kc - k0;
+            const float *rows[8];
+            for (ptrdiff_t j = 0; j < 8; j++)
+                rows[j] = input + rowOffsets[i0 + i + (j < w ? j : 0)] + segment * segmentStride + t0;
+            float *out = dst + i * kc + (k0 - p0) * mr;
+            ptrdiff_t k = 0;
 #if PK_VECTORS
-#define PK_PATCH_TRANSPOSES                                                                                 \
-    for (; k + 8 <= count; k += 8) {                                                                        \
-        const float *const at[8] = {rows[0] + k, rows[1] + k, rows[2] + k, rows[3] + k,                     \
-                                    rows[4] + k, rows[5] + k, rows[6] + k, rows[7] + k};                    \
-        if (mr == 8) {                                                                                      \
-            pk_transpose8x8(at, out + k * 8, 8);                                                            \
-        } else {                                                                                            \
-            float transposed[64];                                                                           \
-            pk_transpose8x8(at, transposed, 8);                                                             \
-            for (int t = 0; t < 8; t++)                                                                     \
-                for (int j = 0; j < mr; j++) out[(k + t) * mr + j] = transposed[t * 8 + j];                 \
-        }                                                                                                   \
-    }
-#else
-#define PK_PATCH_TRANSPOSES
+            for (; k + 8 <= count; k += 8) {
+                const float *const at[8] = {rows[0] + k, rows[1] + k, rows[2] + k, rows[3] + k,
+                                            rows[4] + k, rows[5] + k, rows[6] + k, rows[7] + k};
+                if (mr == 8) {
+                    pk_transpose8x8(at, out + k * 8, 8);
+                } else {
+                    float transposed[64];
+                    pk_transpose8x8(at, transposed, 8);
+                    for (int t = 0; t < 8; t++)
+                        for (int j = 0; j < mr; j++) out[(k + t) * mr + j] = transposed[t * 8 + j];
+                }
+            }
 #endif
+            for (; k < count; k++)
+                for (int j = 0; j < mr; j++) out[k * mr + j] = j < w ? rows[j][k] : 0.0f;
+            k0 += count;
+        }
+    }
+}
 
-PK_PATCH_PACKER(packPatchesBaseline, )
-#if defined(__x86_64__) && PK_VECTORS
-PK_PATCH_PACKER(packPatchesAVX2, __attribute__((target("avx2"))))
+#if defined(__x86_64__)
+static __attribute__((target("avx2"))) void packPatchesAVX2(const float *input, const ptrdiff_t *rowOffsets,
+                                                            ptrdiff_t segmentLength, ptrdiff_t segmentStride,
+                                                            ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc,
+                                                            int mr, float *dst) {
+    packPatches(input, rowOffsets, segmentLength, segmentStride, i0, mc, p0, kc, mr, dst);
+}
 #endif
 
 void pk_pack_a_patches(const float *input, const ptrdiff_t *rowOffsets, ptrdiff_t segmentLength,
                        ptrdiff_t segmentStride, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0, ptrdiff_t kc, int mr,
                        float *dst) {
-#if defined(__x86_64__) && PK_VECTORS
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+#if defined(__x86_64__)
+    if (pk_path_has_avx2()) {
         packPatchesAVX2(input, rowOffsets, segmentLength, segmentStride, i0, mc, p0, kc, mr, dst);
         return;
     }
 #endif
-    packPatchesBaseline(input, rowOffsets, segmentLength, segmentStride, i0, mc, p0, kc, mr, dst);
+    packPatches(input, rowOffsets, segmentLength, segmentStride, i0, mc, p0, kc, mr, dst);
 }

@@ -85,32 +85,19 @@ static void zeroUncovered(float *inputGradient, ptrdiff_t inputSize, ptrdiff_t i
 #undef PK_POOL_LANES
 #endif
 
-/* MARK: - Dispatch */
-
-/* Calls the instance of `name` for the path pk_sgemm uses (AVX-512F, AVX2, else the baseline). */
-#if defined(__x86_64__)
-#define PK_POOL_DISPATCH(name, ...)                                                        \
-    do {                                                                                   \
-        const pk_gemm_kernel *path = pk_gemm_active();                                     \
-        if (path == &pk_gemm_kernel_avx512) name##_avx512(__VA_ARGS__);                    \
-        else if (path == &pk_gemm_kernel_avx2) name##_avx2(__VA_ARGS__);                   \
-        else name##_baseline(__VA_ARGS__);                                                 \
-    } while (0)
-#else
-#define PK_POOL_DISPATCH(name, ...) name##_baseline(__VA_ARGS__)
-#endif
+/* MARK: - Dispatch (PK_PATH_DISPATCH, gemm_internal.h) */
 
 void pk_maxpool_forward(const float *input, float *output, ptrdiff_t inputWidth,
                         ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
                         ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
-    PK_POOL_DISPATCH(maxpool_forward, input, output, inputWidth, channels, outputHeight, outputWidth, poolHeight,
+    PK_PATH_DISPATCH(maxpool_forward, input, output, inputWidth, channels, outputHeight, outputWidth, poolHeight,
                      poolWidth);
 }
 
 void pk_bias_maxpool_forward(const float *input, const float *bias, int relu, float *output,
                              ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
                              ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
-    PK_POOL_DISPATCH(bias_maxpool_forward, input, bias, relu, output, inputWidth, channels, outputHeight,
+    PK_PATH_DISPATCH(bias_maxpool_forward, input, bias, relu, output, inputWidth, channels, outputHeight,
                      outputWidth, poolHeight, poolWidth);
 }
 
@@ -118,7 +105,7 @@ void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_
                             const float *bias, int relu, float *output, ptrdiff_t outputPlaneStride,
                             ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
                             ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
-    PK_POOL_DISPATCH(bias_maxpool_planes, planes, planeStride, rowStride, bias, relu, output, outputPlaneStride,
+    PK_PATH_DISPATCH(bias_maxpool_planes, planes, planeStride, rowStride, bias, relu, output, outputPlaneStride,
                      channels, outputHeight, outputWidth, poolHeight, poolWidth);
 }
 
@@ -126,6 +113,6 @@ void pk_maxpool_backward(const float *input, const float *output, const float *o
                          float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
                          ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
                          ptrdiff_t poolHeight, ptrdiff_t poolWidth, int relu) {
-    PK_POOL_DISPATCH(maxpool_backward, input, output, outputGradient, inputGradient, inputSize, inputWidth, channels,
+    PK_PATH_DISPATCH(maxpool_backward, input, output, outputGradient, inputGradient, inputSize, inputWidth, channels,
                      outputHeight, outputWidth, poolHeight, poolWidth, relu);
 }

@@ -96,20 +96,7 @@
 #endif
 #undef PK_SPMM_ROWS_TILE
 
-/* MARK: - Dispatch */
-
-/* Calls KERNEL's instance for the GEMM path in use (AVX-512F, AVX2+FMA, else the baseline). */
-#if defined(__x86_64__)
-#define PK_SPARSE_DISPATCH(KERNEL, ...)                                                           \
-    do {                                                                                          \
-        const pk_gemm_kernel *path = pk_gemm_active();                                            \
-        if (path == &pk_gemm_kernel_avx512) KERNEL##_avx512(__VA_ARGS__);                         \
-        else if (path == &pk_gemm_kernel_avx2) KERNEL##_avx2(__VA_ARGS__);                        \
-        else KERNEL##_baseline(__VA_ARGS__);                                                      \
-    } while (0)
-#else
-#define PK_SPARSE_DISPATCH(KERNEL, ...) KERNEL##_baseline(__VA_ARGS__)
-#endif
+/* MARK: - Dispatch (PK_PATH_DISPATCH, gemm_internal.h) */
 
 ptrdiff_t pk_sgemm_k_block(void) { return pk_gemm_active()->kc; }
 
@@ -119,7 +106,7 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
              ptrdiff_t offsetScale, const float *values, const float *a, ptrdiff_t aStride, float *c, ptrdiff_t ldc,
              ptrdiff_t cStride, ptrdiff_t segments, ptrdiff_t length) {
     if (columns <= 0 || segments <= 0 || length <= 0) return;
-    PK_SPARSE_DISPATCH(spmm, columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments,
+    PK_PATH_DISPATCH(spmm, columns, blocks, starts, offsets, offsetScale, values, a, aStride, c, ldc, cStride, segments,
                        length);
 }
 
@@ -127,7 +114,7 @@ void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const 
               ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
               ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
     if (columns <= 0) return;
-    PK_SPARSE_DISPATCH(sddmm, columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length,
+    PK_PATH_DISPATCH(sddmm, columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length,
                        positions, partial, out);
 }
 
@@ -137,7 +124,7 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
                           ptrdiff_t outputPixelStride) {
     if (filters <= 0 || pooledHeight <= 0 || pooledWidth <= 0) return;
-    PK_SPARSE_DISPATCH(spconv_pool_lanes, filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
+    PK_PATH_DISPATCH(spconv_pool_lanes, filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
                        pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
 }
 
@@ -145,7 +132,7 @@ void pk_spmm_rows(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdi
                   const int32_t *entryColumns, const float *values, const float *a, ptrdiff_t lda, ptrdiff_t columns,
                   ptrdiff_t width, float *scratch, float *c, ptrdiff_t ldc) {
     if (columns <= 0 || width <= 0) return;
-    PK_SPARSE_DISPATCH(spmm_rows, rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch,
+    PK_PATH_DISPATCH(spmm_rows, rows, blocks, starts, rowStride, entryColumns, values, a, lda, columns, width, scratch,
                        c, ldc);
 }
 
@@ -153,7 +140,7 @@ void pk_spmv(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t 
              const int32_t *entryColumns, const float *values, const float *input, ptrdiff_t columns,
              float *scratch, float *output) {
     if (columns <= 0) return;
-    PK_SPARSE_DISPATCH(spmv, rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
+    PK_PATH_DISPATCH(spmv, rows, blocks, starts, rowStride, entryColumns, values, input, columns, scratch, output);
 }
 
 /* MARK: - Gathers and layout changes */
@@ -245,8 +232,7 @@ void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t ld
         return;
     }
 #if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+    if (pk_path_has_avx2()) {
         transpose_avx2(rows, cols, src, lds, dst, ldd);
         return;
     }
@@ -254,39 +240,42 @@ void pk_transpose(ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t ld
     transpose_baseline(rows, cols, src, lds, dst, ldd);
 }
 
-/* pk_col2im_wide's loop, instantiated for the baseline instruction set and AVX2 (its 8-float
-   vectors in single registers); plain additions, so every instance gives the same bits. */
-#define PK_COL2IM_WIDE(NAME, TARGET)                                                                  \
-    static TARGET void NAME(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,   \
-                            ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth,        \
-                            float *inputGradient, ptrdiff_t channelStride) {                          \
-        for (ptrdiff_t i = kernelHeight - 1; i >= 0; i--) {                                           \
-            for (ptrdiff_t j = kernelWidth - 1; j >= 0; j--) {                                        \
-                for (ptrdiff_t c = 0; c < channels; c++) {                                            \
-                    const float *p = patches + ((i * kernelWidth + j) * channels + c) * ldp;          \
-                    float *d = inputGradient + c * channelStride + i * width + j;                     \
-                    ptrdiff_t q = 0;                                                                  \
-                    for (; q + 8 <= length; q += 8) PK_F32X8(d + q) = PK_CF32X8(d + q) + PK_CF32X8(p + q); \
-                    for (; q < length; q++) d[q] = d[q] + p[q];                                       \
-                }                                                                                     \
-            }                                                                                         \
-        }                                                                                             \
+/* pk_col2im_wide's loop, inlined into a baseline and an AVX2 instance (its 8-float vectors in
+   single registers); plain additions, so both give the same bits. */
+static inline __attribute__((always_inline)) void col2imWide(const float *patches, ptrdiff_t ldp, ptrdiff_t length,
+                                                             ptrdiff_t width, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                                             ptrdiff_t kernelWidth, float *inputGradient,
+                                                             ptrdiff_t channelStride) {
+    for (ptrdiff_t i = kernelHeight - 1; i >= 0; i--) {
+        for (ptrdiff_t j = kernelWidth - 1; j >= 0; j--) {
+            for (ptrdiff_t c = 0; c < channels; c++) {
+                const float *p = patches + ((i * kernelWidth + j) * channels + c) * ldp;
+                float *d = inputGradient + c * channelStride + i * width + j;
+                ptrdiff_t q = 0;
+                for (; q + 8 <= length; q += 8) PK_F32X8(d + q) = PK_CF32X8(d + q) + PK_CF32X8(p + q);
+                for (; q < length; q++) d[q] = d[q] + p[q];
+            }
+        }
     }
+}
 
-PK_COL2IM_WIDE(col2imWideBaseline, )
 #if defined(__x86_64__)
-PK_COL2IM_WIDE(col2imWideAVX2, __attribute__((target("avx2"))))
+static __attribute__((target("avx2"))) void col2imWideAVX2(const float *patches, ptrdiff_t ldp, ptrdiff_t length,
+                                                           ptrdiff_t width, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                                           ptrdiff_t kernelWidth, float *inputGradient,
+                                                           ptrdiff_t channelStride) {
+    col2imWide(patches, ldp, length, width, channels, kernelHeight, kernelWidth, inputGradient, channelStride);
+}
 #endif
 
 void pk_col2im_wide(const float *patches, ptrdiff_t ldp, ptrdiff_t length, ptrdiff_t width,
                     ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth,
                     float *inputGradient, ptrdiff_t channelStride) {
 #if defined(__x86_64__)
-    const pk_gemm_kernel *path = pk_gemm_active();
-    if (path == &pk_gemm_kernel_avx512 || path == &pk_gemm_kernel_avx2) {
+    if (pk_path_has_avx2()) {
         col2imWideAVX2(patches, ldp, length, width, channels, kernelHeight, kernelWidth, inputGradient, channelStride);
         return;
     }
 #endif
-    col2imWideBaseline(patches, ldp, length, width, channels, kernelHeight, kernelWidth, inputGradient, channelStride);
+    col2imWide(patches, ldp, length, width, channels, kernelHeight, kernelWidth, inputGradient, channelStride);
 }
