@@ -342,9 +342,8 @@ extension Conv2D: SparseComputable {
                                         // Each output row copied to its wide positions (the others stay 0), then one
                                         // transpose, which writes each plane up to `length`: only the rest is zeroed.
                                         let wide = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * filterStride)
-                                        for plane in 0 ..< samples.count * filters {
-                                            pk_fill(wide + plane * layout.planeStride + layout.length, layout.planeStride - layout.length, 0)
-                                        }
+                                        zeroPadding(wide, rows: 0 ..< samples.count * filters, stride: layout.planeStride,
+                                                    written: layout.length)
                                         let wideRows = zeroedBuffer(layout.length * filters)
                                         let planes = layout.planes(pass.input.baseAddress!, samples: samples)
                                         defer { wide.deallocate(); wideRows.deallocate(); planes.deallocate() }

@@ -99,9 +99,6 @@ extension Dense: SparseComputable {
         let inputT = UnsafeMutablePointer<Float>.allocate(capacity: max(inputs * stride, 1))
         let gradientT = UnsafeMutablePointer<Float>.allocate(capacity: max(units * stride, 1))
         defer { inputT.deallocate(); gradientT.deallocate() }
-        func zeroPadding(_ transposed: UnsafeMutablePointer<Float>, rows: Range<Int>) {
-            for row in rows { pk_fill(transposed + row * stride + batch, stride - batch, 0) }
-        }
         let featureBlocks = Parallel.ranges(inputs, size: Self.blockRows)
         let kernelGradient = pass.parameterGradients[0].baseAddress!
         Parallel.forEach(featureBlocks.count + 1) { index in
@@ -110,11 +107,11 @@ extension Dense: SparseComputable {
                 let features = featureBlocks[index]
                 pk_transpose(batch, features.count, pass.input.baseAddress! + features.lowerBound, inputs,
                              inputT + features.lowerBound * stride, stride)
-                zeroPadding(inputT, rows: features)
+                zeroPadding(inputT, rows: features, stride: stride, written: batch)
                 pk_fill(kernelGradient + features.lowerBound * units, features.count * units, 0)
             } else {
                 pk_transpose(batch, units, gradient, units, gradientT, stride)
-                zeroPadding(gradientT, rows: 0 ..< units)
+                zeroPadding(gradientT, rows: 0 ..< units, stride: stride, written: batch)
             }
         }
         parameters[0].scalars.withUnsafeBufferPointer { kernel in

@@ -157,6 +157,12 @@ func gathered(_ source: [Int32], at index: [Int32]) -> [Int32] {
 /// Rounds `value` up to a multiple of 16 floats, the sparse kernels' vector of rows.
 func roundUpToVector(_ value: Int) -> Int { (value + 15) / 16 * 16 }
 
+/// Zeroes the floats past the first `written` of each of the rows `rows` (`stride` floats apart) of
+/// `buffer`: the padding of rows whose first `written` floats something else fills.
+func zeroPadding(_ buffer: UnsafeMutablePointer<Float>, rows: Range<Int>, stride: Int, written: Int) {
+    for row in rows { pk_fill(buffer + row * stride + written, stride - written, 0) }
+}
+
 /// A zero-filled buffer of `count` floats, freed by the caller.
 func zeroedBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
     let memory = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
