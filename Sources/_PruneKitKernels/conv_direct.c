@@ -54,10 +54,11 @@
 #undef PK_GRADIENT_TILE
 #endif
 
-void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
-                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
-                    ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
-                    float *scratch, float *output) {
+/* conv_direct on the instance matching pk_sgemm's path. */
+static void convDirect(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
+                       ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
+                       ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                       const float *pooled, const float *pooledGradient, float *scratch, float *output) {
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels;
     if (samples <= 0 || filters <= 0 || patch <= 0) return;
     const ptrdiff_t kc = pk_sgemm_k_block(), blocks = (patch + kc - 1) / kc;
@@ -65,17 +66,34 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
         conv_direct_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
-                           filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+                           filters, blocks, bias, relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, output);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
         conv_direct_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
-                         filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+                         filters, blocks, bias, relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, output);
         return;
     }
 #endif
     conv_direct_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
-                         filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output);
+                         filters, blocks, bias, relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, output);
+}
+
+void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
+                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
+                    ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                    float *scratch, float *output) {
+    convDirect(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights, filters, bias,
+               relu, poolHeight, poolWidth, NULL, NULL, scratch, output);
+}
+
+void pk_conv_direct_pool_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                  ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                  ptrdiff_t kernelWidth, const float *weights, ptrdiff_t filters, const float *bias,
+                                  int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth, const float *pooled,
+                                  const float *pooledGradient, float *scratch, float *gradient) {
+    convDirect(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights, filters, bias,
+               relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, gradient);
 }
 
 void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,

@@ -118,9 +118,9 @@ public struct Conv2D: Layer {
     /// ``MaxPool2D`` after it (``Sequential/fusedPooling(at:training:kernels:)``): `pass.output`
     /// and `pass.outputGradient` are then the pooled layer's, and each chunk recomputes its
     /// products with the direct kernel (cheap for few inputs per output; the same bits as the
-    /// forward pass's direct, sparse or GEMM products), takes the pooled gradient back through the
-    /// pooling and the activation in cache (``pk_maxpool_backward``), and goes on as a direct
-    /// convolution. Every gradient has the bits of the two layers run one after the other on
+    /// forward pass's direct, sparse or GEMM products) and takes the pooled gradient back through
+    /// the pooling and the activation in registers as it goes (``pk_conv_direct_pool_gradient``),
+    /// then goes on as a direct convolution. Every gradient has the bits of the two layers run one after the other on
     /// direct products, while the convolution's full-size output never goes through memory.
     func backward(_ pass: BackwardPass, pooling window: (height: Int, width: Int)?) {
         if let sparse = pass.kernel.sparse, window == nil { return backwardSparse(pass, kernel: sparse) }
@@ -205,27 +205,17 @@ public struct Conv2D: Layer {
     }
 
     /// The gradient at the convolution's pre-activation outputs for `samples` (freed by the
-    /// caller), from the pooled layer's output in `pass` and `pooledGradient`: the products recomputed
-    /// as the forward pass computed them (``forwardDirect(_:pooling:)`` without pooling: the
-    /// direct products, bias, activation), then ``pk_maxpool_backward`` through the activation
-    /// (a ReLU's rule; a linear one passes the gradient on), in place.
+    /// caller), from the pooled layer's output in `pass` and `pooledGradient`: the products
+    /// recomputed as the forward pass computed them, then bias, activation and the pooling's
+    /// gradient rule (a ReLU's rule too; a linear one passes the gradient on), in registers
+    /// (``DirectWeights/poolingGradient(_:samples:pooling:relu:pooledOutput:pooledGradient:into:)``).
     private func recomputedGradient(_ pass: BackwardPass, pooling pooled: Pooling, pooledGradient: UnsafePointer<Float>,
                                     weights: DirectWeights, samples: Range<Int>, geometry: Geometry) -> UnsafeMutablePointer<Float> {
-        let outputSize = geometry.outputPixels * filters
-        let values = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * outputSize)
-        weights.products(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples: samples.count,
-                         into: values)
-        parameters[1].scalars.withUnsafeBufferPointer { bias in
-            Elementwise.addBias(bias.baseAddress!, to: values, rows: samples.count * geometry.outputPixels, width: filters)
-        }
-        activation.apply(values, rows: samples.count * geometry.outputPixels, width: filters)
-        for (slot, sample) in samples.enumerated() {
-            let sampleValues = values + slot * outputSize
-            pk_maxpool_backward(sampleValues, pass.output.baseAddress! + sample * pooled.outputSize,
-                                pooledGradient + sample * pooled.outputSize, sampleValues, outputSize,
-                                geometry.outputWidth, filters, pooled.outputHeight, pooled.outputWidth,
-                                pooled.window.height, pooled.window.width, activation == .relu ? 1 : 0)
-        }
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * geometry.outputPixels * filters)
+        weights.poolingGradient(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples: samples.count,
+                                pooling: pooled, relu: activation == .relu,
+                                pooledOutput: pass.output.baseAddress! + samples.lowerBound * pooled.outputSize,
+                                pooledGradient: pooledGradient + samples.lowerBound * pooled.outputSize, into: values)
         return values
     }
 }

@@ -157,6 +157,22 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
                     ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
                     float *scratch, float *output);
 
+/// The backward pass of `pk_conv_direct` fused with its bias, ReLU (when `relu`) and max
+/// pooling, for `samples` consecutive samples: recomputes each product as `pk_conv_direct` does,
+/// adds the bias and applies the ReLU in registers, and writes the gradient at the pre-activation
+/// outputs, `[outputHeight, outputWidth, filters]` per sample, into `gradient` — each window's
+/// pooled gradient (`pooledGradient`, laid out as `pk_conv_direct`'s pooled output `pooled`) to
+/// its first value (row-major) equal to the pooled output, with `relu` only where that output is
+/// above 0, and +0 everywhere else, rows and columns no window covers included. The bits are those
+/// of the products, `pk_add_bias`, `pk_relu` and `pk_maxpool_backward` with `relu` one after the
+/// other (without `relu`, a linear activation). `bias` holds `ldw` floats (zero-padded), `scratch`
+/// `poolHeight · outputWidth · ldw`.
+void pk_conv_direct_pool_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                  ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                  ptrdiff_t kernelWidth, const float *weights, ptrdiff_t filters, const float *bias,
+                                  int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth, const float *pooled,
+                                  const float *pooledGradient, float *scratch, float *gradient);
+
 /// The kernel gradient of `pk_conv_direct`'s convolution over `samples` consecutive samples,
 /// without a patch matrix: `kernelGradient[k·filters + f] = Σ_r patch[r][k] · gradient[r·filters + f]`
 /// over the im2col rows `r` (sample, output row, output column) — `pk_sgemm(1, 0, …)` of `pk_im2col`'s
