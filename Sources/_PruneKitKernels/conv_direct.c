@@ -54,11 +54,11 @@
 #undef PK_GRADIENT_TILE
 #endif
 
-/* conv_direct on the instance matching pk_sgemm's path. */
-static void convDirect(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
-                       ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
-                       ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
-                       const float *pooled, const float *pooledGradient, float *scratch, float *output) {
+void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
+                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
+                    ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                    float *scratch, float *output, uint8_t *switches, ptrdiff_t switchStride,
+                    ptrdiff_t sampleSwitchStride) {
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels;
     if (samples <= 0 || filters <= 0 || patch <= 0) return;
     const ptrdiff_t kc = pk_sgemm_k_block(), blocks = (patch + kc - 1) / kc;
@@ -66,34 +66,20 @@ static void convDirect(const float *input, ptrdiff_t samples, ptrdiff_t inputHei
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
         conv_direct_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
-                           filters, blocks, bias, relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, output);
+                           filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output, switches, switchStride,
+                           sampleSwitchStride);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
         conv_direct_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
-                         filters, blocks, bias, relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, output);
+                         filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output, switches, switchStride,
+                         sampleSwitchStride);
         return;
     }
 #endif
     conv_direct_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights,
-                         filters, blocks, bias, relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, output);
-}
-
-void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
-                    ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
-                    ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
-                    float *scratch, float *output) {
-    convDirect(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights, filters, bias,
-               relu, poolHeight, poolWidth, NULL, NULL, scratch, output);
-}
-
-void pk_conv_direct_pool_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
-                                  ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
-                                  ptrdiff_t kernelWidth, const float *weights, ptrdiff_t filters, const float *bias,
-                                  int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth, const float *pooled,
-                                  const float *pooledGradient, float *scratch, float *gradient) {
-    convDirect(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, weights, filters, bias,
-               relu, poolHeight, poolWidth, pooled, pooledGradient, scratch, gradient);
+                         filters, blocks, bias, relu, poolHeight, poolWidth, scratch, output, switches, switchStride,
+                         sampleSwitchStride);
 }
 
 void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,

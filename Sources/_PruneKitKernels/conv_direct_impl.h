@@ -31,71 +31,11 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
         for (int v = 0; v < NV; v++) PK_F32X16(out + p * ldw + 16 * v) = t[p * NV + v];
 }
 
-/* The gradient at the pre-activation outputs of pooled row `py`, whose poolHeight product rows
-   are in `band` (rows outputWidth · ldw floats apart): each product + bias, ReLU when RELU, then
-   pk_maxpool_backward's rule — the pooled gradient to the first value of its window (row-major)
-   equal to the pooled output, when that output is above 0 with RELU — into `gradient`
-   ([outputHeight, outputWidth, filters] of one sample), +0 everywhere else in those rows. RELU,
-   and the window when WINDOW_H and WINDOW_W are not 0, are constants of each instance. */
-static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAME(pool_gradient)(
-    const float *band, ptrdiff_t ldw, const float *bias, const float *pooled, const float *pooledGradient,
-    ptrdiff_t filters, ptrdiff_t py, ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
-    ptrdiff_t outputWidth, float *gradient, const int RELU, const int WINDOW_H, const int WINDOW_W) {
-    const pk_f32x16 zero = {0};
-    const ptrdiff_t ph = WINDOW_H ? WINDOW_H : poolHeight, pw = WINDOW_W ? WINDOW_W : poolWidth;
-    for (ptrdiff_t i = 0; i < ph; i++) {
-        /* Columns no window covers. */
-        float *row = gradient + ((py * ph + i) * outputWidth + pooledWidth * pw) * filters;
-        memset(row, 0, (size_t)((outputWidth - pooledWidth * pw) * filters) * sizeof(float));
-    }
-    for (ptrdiff_t px = 0; px < pooledWidth; px++) {
-        const ptrdiff_t at = (py * pooledWidth + px) * filters;
-        float *window = gradient + (py * ph * outputWidth + px * pw) * filters;
-        const float *products = band + px * pw * ldw;
-        for (ptrdiff_t f0 = 0; f0 < filters; f0 += 16) {
-            const ptrdiff_t count = filters - f0 < 16 ? filters - f0 : 16;
-            pk_f32x16 maximum = zero;
-            pk_i32x16 pending = {0};
-            if (count == 16) {
-                maximum = PK_CF32X16(pooled + at + f0);
-                pending = (pk_i32x16)PK_CF32X16(pooledGradient + at + f0);
-            } else {
-                for (ptrdiff_t f = 0; f < count; f++) {
-                    int32_t bits;
-                    memcpy(&bits, pooledGradient + at + f0 + f, sizeof bits);
-                    maximum[f] = pooled[at + f0 + f];
-                    pending[f] = bits;
-                }
-            }
-            const pk_i32x16 live = RELU ? maximum > zero : ~(pk_i32x16){0};
-            const pk_f32x16 b = PK_CF32X16(bias + f0);
-            for (ptrdiff_t i = 0; i < ph; i++) {
-                for (ptrdiff_t j = 0; j < pw; j++) {
-                    pk_f32x16 value = PK_CF32X16(products + (i * outputWidth + j) * ldw + f0) + b;
-                    if (RELU) value = (pk_f32x16)((pk_i32x16)value & (value > zero));
-                    const pk_i32x16 hit = value == maximum;
-                    const pk_i32x16 placed = pending & hit & live;
-                    pending &= ~hit;
-                    float *target = window + (i * outputWidth + j) * filters + f0;
-                    if (count == 16) {
-                        PK_F32X16(target) = (pk_f32x16)placed;
-                    } else {
-                        for (ptrdiff_t f = 0; f < count; f++) {
-                            const int32_t bits = placed[f];
-                            memcpy(target + f, &bits, sizeof bits);
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
     const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth, ptrdiff_t channels,
     ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights, ptrdiff_t filters, ptrdiff_t blocks,
-    const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth, const float *pooled,
-    const float *pooledGradient, float *scratch, float *output) {
+    const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    uint8_t *switches, ptrdiff_t switchStride, ptrdiff_t sampleSwitchStride) {
     const ptrdiff_t outputHeight = inputHeight - kernelHeight + 1, outputWidth = inputWidth - kernelWidth + 1;
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels, ldw = (filters + 15) / 16 * 16;
     const ptrdiff_t vectors = ldw / 16, inputSize = inputHeight * inputWidth * channels;
@@ -103,8 +43,7 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
     /* Pooling reads only the rows and columns its windows cover. */
     const ptrdiff_t rows = bias ? pooledHeight * poolHeight : outputHeight;
     const ptrdiff_t columns = bias ? pooledWidth * poolWidth : outputWidth;
-    const ptrdiff_t pooledSize = pooledHeight * pooledWidth * filters;
-    const ptrdiff_t outputSize = bias && !pooledGradient ? pooledSize : outputHeight * outputWidth * filters;
+    const ptrdiff_t outputSize = bias ? pooledHeight * pooledWidth * filters : outputHeight * outputWidth * filters;
     ptrdiff_t offsets[patch];
     for (ptrdiff_t k = 0; k < patch; k++) {
         const ptrdiff_t c = k % channels, ij = k / channels;
@@ -115,14 +54,6 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
         float *result = output + sample * outputSize;
         for (ptrdiff_t y = 0; y < rows; y++) {
             float *band = scratch + (bias ? y % poolHeight : 0) * outputWidth * ldw;
-            if (pooledGradient && y % poolHeight == 0) {
-                /* The pooled row this band's gradient reads, fetched while its products are computed. */
-                const ptrdiff_t first = sample * pooledSize + y / poolHeight * pooledWidth * filters;
-                for (ptrdiff_t f = 0; f < pooledWidth * filters; f += 16) {
-                    __builtin_prefetch(pooled + first + f);
-                    __builtin_prefetch(pooledGradient + first + f);
-                }
-            }
             for (ptrdiff_t v0 = 0; v0 < vectors;) {
                 const int nv = vectors - v0 < 4 ? (int)(vectors - v0) : 4;
                 const int widest = PK_DIRECT_TILE / nv > 0 ? PK_DIRECT_TILE / nv : 1;
@@ -153,23 +84,13 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
                 continue;
             }
             if (y % poolHeight != poolHeight - 1) continue;
-            if (pooledGradient) {
-                const float *pooledSample = pooled + sample * pooledSize;
-                const float *gradientSample = pooledGradient + sample * pooledSize;
-#define PK_POOL_GRADIENT(RELU, H, W)                                                                             \
-    PK_DIRECT_NAME(pool_gradient)(scratch, ldw, bias, pooledSample, gradientSample, filters, y / poolHeight,     \
-                                  pooledWidth, poolHeight, poolWidth, outputWidth, result, RELU, H, W)
-                if (relu && poolHeight == 2 && poolWidth == 2) PK_POOL_GRADIENT(1, 2, 2);
-                else if (relu) PK_POOL_GRADIENT(1, 0, 0);
-                else PK_POOL_GRADIENT(0, 0, 0);
-#undef PK_POOL_GRADIENT
-                continue;
-            }
             /* value + bias, ReLU (+0 unless greater than 0), then the window's maximum in row-major
                order (v > m ? v : m), as pk_bias_maxpool_forward. */
             const ptrdiff_t py = y / poolHeight;
             for (ptrdiff_t px = 0; px < pooledWidth; px++) {
                 float *target = result + (py * pooledWidth + px) * filters;
+                uint8_t *windowSwitches = switches ? switches + sample * sampleSwitchStride
+                                                       + (py * pooledWidth + px) * switchStride : NULL;
                 for (ptrdiff_t v = 0; v < vectors; v++) {
                     const pk_f32x16 b = PK_CF32X16(bias + 16 * v), zero = {0};
                     pk_f32x16 m = zero;
@@ -182,14 +103,26 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
                             m = (pk_f32x16)(((pk_i32x16)value & larger) | ((pk_i32x16)m & ~larger));
                         }
                     }
-                    if (16 * v + 16 <= filters) { PK_F32X16(target + 16 * v) = m; continue; }
-                    for (ptrdiff_t f = 16 * v; f < filters; f++) target[f] = m[f - 16 * v];
+                    const ptrdiff_t count = filters - 16 * v < 16 ? filters - 16 * v : 16;
+                    if (count == 16) PK_F32X16(target + 16 * v) = m;
+                    else for (ptrdiff_t f = 0; f < count; f++) target[16 * v + f] = m[f];
+                    if (!windowSwitches) continue;
+                    /* The values again (in cache), for the first one equal to the maximum. */
+                    pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};
+                    for (ptrdiff_t i = 0; i < poolHeight; i++) {
+                        for (ptrdiff_t j = 0; j < poolWidth; j++) {
+                            pk_f32x16 value = PK_CF32X16(scratch + (i * outputWidth + px * poolWidth + j) * ldw + 16 * v) + b;
+                            if (relu) value = (pk_f32x16)((pk_i32x16)value & (value > zero));
+                            PK_SWITCH_STEP(pk_i32x16, sw, pending, value, m, i * poolWidth + j);
+                        }
+                    }
+                    PK_SWITCH_LIVE(pk_i32x16, sw, relu ? (pk_i32x16)(m > zero) : ~(pk_i32x16){0});
+                    const pk_u8x16 bytes = __builtin_convertvector(sw, pk_u8x16);
+                    if (count == 16) *(pk_u8x16 *)(windowSwitches + 16 * v) = bytes;
+                    else for (ptrdiff_t f = 0; f < count; f++) windowSwitches[16 * v + f] = bytes[f];
                 }
             }
         }
-        /* The rows no window covers get no gradient. */
-        if (pooledGradient && rows < outputHeight)
-            memset(result + rows * outputWidth * filters, 0, (size_t)((outputHeight - rows) * outputWidth * filters) * sizeof(float));
     }
 }
 

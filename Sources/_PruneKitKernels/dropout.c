@@ -61,7 +61,6 @@ static void dropoutBaseline(const float *source, float *destination, ptrdiff_t c
 #endif
 
 #if defined(__x86_64__) && PK_VECTORS
-typedef uint32_t pk_u32x16 __attribute__((vector_size(64), aligned(4), may_alias));
 
 __attribute__((target("avx2"))) static void dropoutAVX2(const float *source, float *destination, ptrdiff_t count,
                                                         uint32_t first, uint32_t keyLow, uint32_t keyHigh,

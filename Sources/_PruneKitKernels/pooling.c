@@ -52,12 +52,14 @@ static void zeroUncovered(float *inputGradient, ptrdiff_t inputSize, ptrdiff_t i
 #define PK_POOL_V pk_f32x8
 #define PK_POOL_I pk_i32x8
 #define PK_POOL_LANES 8
+#define PK_POOL_U8 pk_u8x8
 #include "pooling_impl.h"
 #undef PK_POOL_TARGET
 #undef PK_POOL_NAME
 #undef PK_POOL_V
 #undef PK_POOL_I
 #undef PK_POOL_LANES
+#undef PK_POOL_U8
 
 #if defined(__x86_64__)
 #define PK_POOL_TARGET __attribute__((target("avx2")))
@@ -65,24 +67,28 @@ static void zeroUncovered(float *inputGradient, ptrdiff_t inputSize, ptrdiff_t i
 #define PK_POOL_V pk_f32x8
 #define PK_POOL_I pk_i32x8
 #define PK_POOL_LANES 8
+#define PK_POOL_U8 pk_u8x8
 #include "pooling_impl.h"
 #undef PK_POOL_TARGET
 #undef PK_POOL_NAME
 #undef PK_POOL_V
 #undef PK_POOL_I
 #undef PK_POOL_LANES
+#undef PK_POOL_U8
 
 #define PK_POOL_TARGET __attribute__((target("avx512f")))
 #define PK_POOL_NAME(x) x##_avx512
 #define PK_POOL_V pk_f32x16
 #define PK_POOL_I pk_i32x16
 #define PK_POOL_LANES 16
+#define PK_POOL_U8 pk_u8x16
 #include "pooling_impl.h"
 #undef PK_POOL_TARGET
 #undef PK_POOL_NAME
 #undef PK_POOL_V
 #undef PK_POOL_I
 #undef PK_POOL_LANES
+#undef PK_POOL_U8
 #endif
 
 /* MARK: - Dispatch (PK_PATH_DISPATCH, gemm_internal.h) */
@@ -96,9 +102,18 @@ void pk_maxpool_forward(const float *input, float *output, ptrdiff_t inputWidth,
 
 void pk_bias_maxpool_forward(const float *input, const float *bias, int relu, float *output,
                              ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
-                             ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+                             ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                             uint8_t *switches, ptrdiff_t switchStride) {
     PK_PATH_DISPATCH(bias_maxpool_forward, input, bias, relu, output, inputWidth, channels, outputHeight,
-                     outputWidth, poolHeight, poolWidth);
+                     outputWidth, poolHeight, poolWidth, switches, switchStride);
+}
+
+void pk_maxpool_switch_backward(const float *outputGradient, const uint8_t *switches, ptrdiff_t switchStride,
+                                float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
+                                ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
+                                ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+    PK_PATH_DISPATCH(maxpool_switch_backward, outputGradient, switches, switchStride, inputGradient, inputSize,
+                     inputWidth, channels, outputHeight, outputWidth, poolHeight, poolWidth);
 }
 
 void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_t rowStride,

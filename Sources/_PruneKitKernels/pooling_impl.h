@@ -11,6 +11,7 @@
 #define V PK_POOL_V
 #define I PK_POOL_I
 #define LANES PK_POOL_LANES
+#define U8 PK_POOL_U8
 
 /* m = x > m ? x : m, lane by lane (statement macros: a vector argument of the baseline
    instance's helpers would change the ABI, -Wpsabi). */
@@ -58,10 +59,12 @@ static PK_POOL_TARGET void PK_POOL_NAME(maxpool_forward)(
 
 static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_forward)(
     const float *input, const float *bias, int relu, float *output, ptrdiff_t inputWidth, ptrdiff_t channels,
-    ptrdiff_t outputHeight, ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+    ptrdiff_t outputHeight, ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, uint8_t *switches,
+    ptrdiff_t switchStride) {
     for (ptrdiff_t y = 0; y < outputHeight; y++) {
         for (ptrdiff_t x = 0; x < outputWidth; x++) {
             float *maximum = output + (y * outputWidth + x) * channels;
+            uint8_t *windowSwitches = switches ? switches + (y * outputWidth + x) * switchStride : NULL;
             const float *window = input + (y * poolHeight * inputWidth + x * poolWidth) * channels;
             ptrdiff_t c = 0;
             for (; c + LANES <= channels; c += LANES) {
@@ -75,6 +78,17 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_forward)(
                         PK_POOL_KEEP_LARGER(m, v);
                     }
                 *(V *)(maximum + c) = m;
+                if (!windowSwitches) continue;
+                /* The values again (in cache), for the first one equal to the maximum. */
+                I sw = (I){0} + 255, pending = ~(I){0};
+                for (ptrdiff_t i = 0; i < poolHeight; i++)
+                    for (ptrdiff_t j = 0; j < poolWidth; j++) {
+                        V v = *(const V *)(window + (i * inputWidth + j) * channels + c);
+                        PK_POOL_BIAS_ACTIVATE(v, b, relu);
+                        PK_SWITCH_STEP(I, sw, pending, v, m, i * poolWidth + j);
+                    }
+                PK_SWITCH_LIVE(I, sw, relu ? (I)(m > (V){0}) : ~(I){0});
+                *(U8 *)(windowSwitches + c) = __builtin_convertvector(sw, U8);
             }
             for (; c < channels; c++) {
                 float m = biasActivation(window[c], bias[c], relu);
@@ -84,6 +98,41 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_forward)(
                         m = v > m ? v : m;
                     }
                 maximum[c] = m;
+                if (!windowSwitches) continue;
+                int sw = 255;
+                for (ptrdiff_t k = poolHeight * poolWidth - 1; k >= 0; k--)
+                    if (biasActivation(window[((k / poolWidth) * inputWidth + k % poolWidth) * channels + c], bias[c], relu) == m) sw = (int)k;
+                windowSwitches[c] = (uint8_t)(!relu || m > 0.0f ? sw : 255);
+            }
+        }
+    }
+}
+
+static PK_POOL_TARGET void PK_POOL_NAME(maxpool_switch_backward)(
+    const float *outputGradient, const uint8_t *switches, ptrdiff_t switchStride, float *inputGradient,
+    ptrdiff_t inputSize, ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
+    ptrdiff_t poolHeight, ptrdiff_t poolWidth) {
+    zeroUncovered(inputGradient, inputSize, inputWidth, channels, outputHeight, outputWidth, poolHeight, poolWidth);
+    for (ptrdiff_t y = 0; y < outputHeight; y++) {
+        for (ptrdiff_t x = 0; x < outputWidth; x++) {
+            const ptrdiff_t outputOffset = (y * outputWidth + x) * channels;
+            const uint8_t *windowSwitches = switches + (y * outputWidth + x) * switchStride;
+            const ptrdiff_t first = (y * poolHeight * inputWidth + x * poolWidth) * channels;
+            ptrdiff_t c = 0;
+            for (; c + LANES <= channels; c += LANES) {
+                const I gradient = *(const I *)(outputGradient + outputOffset + c);
+                const I sw = __builtin_convertvector(*(const U8 *)(windowSwitches + c), I);
+                for (ptrdiff_t i = 0; i < poolHeight; i++)
+                    for (ptrdiff_t j = 0; j < poolWidth; j++)
+                        *(I *)(inputGradient + first + (i * inputWidth + j) * channels + c) =
+                            gradient & (sw == (I){0} + (int32_t)(i * poolWidth + j));
+            }
+            for (; c < channels; c++) {
+                const float gradient = outputGradient[outputOffset + c];
+                for (ptrdiff_t i = 0; i < poolHeight; i++)
+                    for (ptrdiff_t j = 0; j < poolWidth; j++)
+                        inputGradient[first + (i * inputWidth + j) * channels + c] =
+                            windowSwitches[c] == i * poolWidth + j ? gradient : 0.0f;
             }
         }
     }
@@ -188,3 +237,4 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_planes)(
 #undef V
 #undef I
 #undef LANES
+#undef U8

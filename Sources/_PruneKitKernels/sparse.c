@@ -17,6 +17,9 @@
 
 #include <string.h>
 
+/* pk_spconv_pool_lanes' switch words hold a sample's switches in memory order once transposed. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "switch words need a little-endian target");
+
 #pragma STDC FP_CONTRACT OFF
 
 #if !PK_VECTORS || !defined(__has_builtin)
@@ -122,10 +125,11 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
                           const float *values, const float *bias, int relu, const float *input, ptrdiff_t rowStride,
                           ptrdiff_t pixelStride, ptrdiff_t pooledHeight, ptrdiff_t pooledWidth, ptrdiff_t poolHeight,
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
-                          ptrdiff_t outputPixelStride) {
+                          ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
     if (filters <= 0 || pooledHeight <= 0 || pooledWidth <= 0) return;
     PK_PATH_DISPATCH(spconv_pool_lanes, filters, blocks, starts, offsets, values, bias, relu, input, rowStride, pixelStride,
-                       pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride);
+                       pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output, outputFilterStride, outputPixelStride,
+                       switchWords, switchWordStride);
 }
 
 void pk_spmm_rows(ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride,

@@ -131,16 +131,38 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
         }                                                                                         \
         const pk_f32x16 b = (pk_f32x16){0} + bias[filter];                                        \
         for (int u = 0; u < (VECTORS); u += 2) {                                                  \
-            pk_f32x16 m = s[0][u], v1 = s[0][u + 1], v2 = s[1][u], v3 = s[1][u + 1];              \
-            PK_SPCONV_ACTIVATE(m, b, keep);                                                       \
+            pk_f32x16 v0 = s[0][u], v1 = s[0][u + 1], v2 = s[1][u], v3 = s[1][u + 1];             \
+            PK_SPCONV_ACTIVATE(v0, b, keep);                                                      \
             PK_SPCONV_ACTIVATE(v1, b, keep);                                                      \
             PK_SPCONV_ACTIVATE(v2, b, keep);                                                      \
             PK_SPCONV_ACTIVATE(v3, b, keep);                                                      \
+            pk_f32x16 m = v0;                                                                     \
             PK_SPCONV_KEEP_LARGER(m, v1);                                                         \
             PK_SPCONV_KEEP_LARGER(m, v2);                                                         \
             PK_SPCONV_KEEP_LARGER(m, v3);                                                         \
-            PK_F32X16(output + filter * outputFilterStride + (py * pooledWidth + px0 + u / 2) * outputPixelStride) = m; \
+            const ptrdiff_t pixel_ = py * pooledWidth + px0 + u / 2;                              \
+            PK_F32X16(output + filter * outputFilterStride + pixel_ * outputPixelStride) = m;     \
+            if (switchWords) {                                                                    \
+                pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};                   \
+                PK_SWITCH_STEP(pk_i32x16, sw, pending, v0, m, 0);                                 \
+                PK_SWITCH_STEP(pk_i32x16, sw, pending, v1, m, 1);                                 \
+                PK_SWITCH_STEP(pk_i32x16, sw, pending, v2, m, 2);                                 \
+                PK_SWITCH_STEP(pk_i32x16, sw, pending, v3, m, 3);                                 \
+                PK_SPCONV_STORE_SWITCH(sw, m, pixel_);                                            \
+            }                                                                                     \
         }                                                                                         \
+    } while (0)
+
+/* Switch vector SW of window MAXIMUM M at pooled position PIXEL of `filter` (255 where no gradient
+   passes) into byte filter % 4 of its 16 lanes' words (pk_spconv_pool_lanes' switchWords). */
+#define PK_SPCONV_STORE_SWITCH(sw, m, pixel)                                                      \
+    do {                                                                                          \
+        PK_SWITCH_LIVE(pk_i32x16, sw, ((m) > (pk_f32x16){0}) | keep);                             \
+        pk_i32x16 *word_ = (pk_i32x16 *)(switchWords + ((pixel) * switchWordStride + filter / 4) * 16); \
+        const int shift_ = (int)(filter % 4) * 8;                                                 \
+        const pk_u32x16 byte_ = (pk_u32x16)(sw) << shift_, mask_ = (pk_u32x16){0} + (0xFFu << shift_); \
+        if (shift_ == 0) *word_ = (sw);                                                           \
+        else *word_ = (pk_i32x16)(((pk_u32x16)*word_ & ~mask_) | byte_);                          \
     } while (0)
 
 /* v = v + bias, then pk_relu's rule when `keep` is the ReLU mask (+0 unless above 0: lanes
@@ -160,7 +182,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
     ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
     const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
     ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
-    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride) {
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
     /* Tiles of whole windows along a row, of near-equal widths and at most as many positions as
        the registers hold accumulators for (at least one window, a row of it at a time); every
        filter reads a tile's input while it is in cache, and pools its products at once. */
@@ -225,6 +247,15 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
                             PK_SPCONV_KEEP_LARGER(m, v);
                         }
                     PK_F32X16(output + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
+                    if (!switchWords) continue;
+                    pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};
+                    for (ptrdiff_t i = 0; i < poolHeight; i++)
+                        for (ptrdiff_t j = 0; j < poolWidth; j++) {
+                            pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
+                            PK_SPCONV_ACTIVATE(v, b, keep);
+                            PK_SWITCH_STEP(pk_i32x16, sw, pending, v, m, i * poolWidth + j);
+                        }
+                    PK_SPCONV_STORE_SWITCH(sw, m, py * pooledWidth + px0 + w);
                 }
             }
             px0 += windows;
@@ -235,6 +266,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
 #undef PK_SPCONV_WINDOWS_2X2
 #undef PK_SPCONV_ACTIVATE
 #undef PK_SPCONV_KEEP_LARGER
+#undef PK_SPCONV_STORE_SWITCH
 
 /* The lanes of `acc` summed into `result`: halves, then quarters, eighths, and the last two
    lanes (a statement macro: a vector argument of the baseline instance would change the ABI). */

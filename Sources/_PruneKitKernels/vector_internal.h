@@ -22,6 +22,23 @@ typedef uint32_t pk_u32x8 __attribute__((vector_size(32), aligned(4), may_alias)
 typedef float pk_f32x4 __attribute__((vector_size(16), aligned(4), may_alias));
 typedef float pk_f32x16 __attribute__((vector_size(64), aligned(4), may_alias));
 typedef int32_t pk_i32x16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef uint32_t pk_u32x16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef uint8_t pk_u8x8 __attribute__((vector_size(8), aligned(1), may_alias));
+typedef uint8_t pk_u8x16 __attribute__((vector_size(16), aligned(1), may_alias));
+
+/* One step of a max-pooling window's switch (the first value, row-major, equal to the window's
+   maximum), lane by lane on int vectors of type I: where VALUE == MAXIMUM and no earlier value
+   hit (PENDING), SW becomes K. Start with SW = 255 (none) and PENDING all ones, walk the window in
+   row-major order, then PK_SWITCH_LIVE. */
+#define PK_SWITCH_STEP(I, sw, pending, value, maximum, k)              \
+    do {                                                               \
+        const I hit_ = (I)((value) == (maximum)) & (pending);          \
+        (sw) = ((sw) & ~hit_) | (((I){0} + (int32_t)(k)) & hit_);      \
+        (pending) &= ~hit_;                                            \
+    } while (0)
+/* 255 (no gradient) in the lanes where LIVE is 0: with a ReLU, windows whose maximum is not above 0. */
+#define PK_SWITCH_LIVE(I, sw, live) ((sw) = ((sw) & (live)) | (((I){0} + 255) & ~(live)))
+
 /* The float vector at p (any alignment), as an lvalue. */
 #define PK_F32X8(p) (*(pk_f32x8 *)(p))
 #define PK_CF32X8(p) (*(const pk_f32x8 *)(p))

@@ -38,71 +38,93 @@ struct DirectConvolutionTests {
         try trainingFusedWithPoolingMatchesLayerByLayer(path)
     }
 
-    /// Training on `.automatic` runs each convolution with few inputs per output direct and fused
-    /// with its MaxPool2D (its backward pass recomputing the products); on `.dense`, im2col + GEMM
-    /// and every layer on its own. Both give the same bits: every weight and loss. The models
-    /// cover a ReLU and a linear convolution, a 3 × 2 window with rows and columns left over,
-    /// filters that do not fill vectors (the kernel gradient then on GEMM), a fused convolution
-    /// with an input gradient (the second), a first convolution pruned to 87.5% (sparse forward,
-    /// direct recomputation), and a last batch that is smaller.
+    /// Training runs each convolution followed by a MaxPool2D fused with it, its backward pass
+    /// taking the gradient back through the pooling from the switches its forward pass recorded.
+    /// The same models with a `Dropout(0)` (an identity, which draws nothing) between each
+    /// convolution and its pooling run every layer on its own (no other layer draws random
+    /// numbers, whose keys would move with the layers' indices): trained on `.dense` (im2col + GEMM), they give the bits of the
+    /// fused models on `.dense` and on `.automatic` (direct, sparse and GEMM kernels): every
+    /// weight and loss. The models cover a ReLU and a linear convolution, a 3 × 2 window with rows
+    /// and columns left over, filters that do not fill vectors (the kernel gradient then on GEMM),
+    /// a fused convolution with an input gradient (the second), the first convolution pruned to
+    /// 87.5% (a sparse forward pass on lane groups, a direct backward pass), the second pruned
+    /// (288 inputs per output: sparse forward and backward passes, against the layer-by-layer run
+    /// on `.automatic`), a batch that spans several chunks and a last batch that is smaller.
     private func trainingFusedWithPoolingMatchesLayerByLayer(_ path: String) throws {
-        let models: [([Int], () throws -> Sequential)] = [
-            ([14, 14, 1], { try Sequential(inputShape: [14, 14, 1], seed: 4) {
+        let models: [([Int], (_ separated: Bool) throws -> Sequential)] = [
+            ([14, 14, 1], { separated in try Sequential(inputShape: [14, 14, 1], seed: 4) {
                 Conv2D(filters: 32, kernelSize: 3, activation: .relu)
+                if separated { Dropout(0) }
                 MaxPool2D(poolSize: 2)
-                Dropout(0.25)
                 Conv2D(filters: 16, kernelSize: 3, activation: .relu)
+                if separated { Dropout(0) }
                 MaxPool2D(poolSize: 2)
                 Flatten()
                 Dense(10, activation: .softmax)
             } }),
-            ([11, 9, 2], { try Sequential(inputShape: [11, 9, 2], seed: 5) {
+            ([11, 9, 2], { separated in try Sequential(inputShape: [11, 9, 2], seed: 5) {
                 Conv2D(filters: 17, kernelSize: (3, 2), activation: .linear)
+                if separated { Dropout(0) }
                 MaxPool2D(poolSize: (3, 2))
                 Flatten()
                 Dense(10, activation: .softmax)
             } }),
-            ([12, 12, 1], { try Self.twoFusedConvolutions(inputShape: [12, 12, 1], seed: 6) }),
+            ([12, 12, 1], { separated in try Self.twoFusedConvolutions(inputShape: [12, 12, 1], seed: 6, separated: separated) }),
         ]
         // A fused second convolution whose batch spans several chunks: its input gradient is
         // written into the buffer its pooled gradient is read from.
-        let chunked: ([Int], () throws -> Sequential) = ([28, 28, 1], { try Self.twoFusedConvolutions(inputShape: [28, 28, 1], seed: 7) })
-        // The first model again with its first convolution pruned to 87.5% from the first step:
-        // its forward pass then runs sparse, its backward pass recomputes the products directly.
-        let prunedFirst: ([Int], () throws -> Sequential) = ([14, 14, 1], {
-            try models[0].1().pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1), layers: ["conv2d"])
+        let chunked: ([Int], (Bool) throws -> Sequential) = ([28, 28, 1], { separated in
+            try Self.twoFusedConvolutions(inputShape: [28, 28, 1], seed: 7, separated: separated)
         })
-        for (index, (shape, makeModel)) in (models + [prunedFirst, chunked]).enumerated() {
+        // The first model again with its first convolution pruned to 87.5% from the first step:
+        // its forward pass then runs sparse on lane groups, recording its switches, and its
+        // backward pass directly, with the dense kernels' bits.
+        let prunedFirst: ([Int], (Bool) throws -> Sequential) = ([14, 14, 1], { separated in
+            try models[0].1(separated).pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1),
+                                              layers: ["conv2d"])
+        })
+        // With its second convolution (288 inputs per output) pruned instead: sparse forward and
+        // backward passes, whose weight gradient (at kept positions only) is not the dense one's
+        // bits, so the reference is the same model run layer by layer on `.automatic`.
+        let prunedSecond: ([Int], (Bool) throws -> Sequential) = ([14, 14, 1], { separated in
+            try models[0].1(separated).pruned(with: ConstantSparsity(targetSparsity: 0.875, beginStep: 0, frequency: 1),
+                                              layers: ["conv2d_1"])
+        })
+        for (index, (shape, makeModel)) in (models + [prunedFirst, chunked, prunedSecond]).enumerated() {
             var generator = SplitMix64(seed: 40 + UInt64(index))
             let count = index == models.count + 1 ? 300 : 23
             let pixels = (0 ..< count * shape.reduce(1, *)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let labels = (0 ..< count).map { _ in UInt8(generator.next() % 10) }
             let data = try Dataset(pixels: pixels, labels: labels, imageShape: shape)
             var trained: [[UInt32]] = [], losses: [[Double]] = []
-            for policy in [KernelPolicy.dense, .automatic] {
-                var model = try makeModel()
+            let runs: [(separated: Bool, policy: KernelPolicy)] = index == models.count + 2
+                ? [(true, .automatic), (false, .automatic)] : [(true, .dense), (false, .dense), (false, .automatic)]
+            for (separated, policy) in runs {
+                var model = try makeModel(separated)
                 model.compile(loss: .categoricalCrossentropy, optimizer: Adam(), metrics: [.accuracy])
-                if policy == .automatic, index < models.count {
-                    let kernels = model.layerKernels(.automatic)
-                    let fused = kernels.indices.filter { model.fusedPooling(at: $0, training: true, kernels: kernels) != nil }
-                    #expect(!fused.isEmpty, "\(path) model \(index): a convolution runs fused in training")
-                }
+                let fused = model.layers.indices.filter { model.fusedPooling(at: $0, training: true) != nil }
+                #expect(fused.isEmpty == separated, "\(path) model \(index): convolutions fused in training: \(fused)")
                 let history = try model.fit(data, batchSize: count > 23 ? 250 : 5, epochs: 2, verbose: false, kernels: policy)
                 trained.append(model.layers.flatMap(\.parameters).flatMap(\.scalars).map(\.bitPattern))
                 losses.append(history.epochs.map(\.loss))
             }
-            let differing = zip(trained[0], trained[1]).filter { $0 != $1 }.count
-            #expect(differing == 0, "\(path) model \(index): \(differing) of \(trained[0].count) weights differ")
-            #expect(losses[0] == losses[1], "\(path) model \(index): losses")
+            for run in 1 ..< trained.count {
+                let differing = zip(trained[0], trained[run]).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(path) model \(index) run \(run): \(differing) of \(trained[0].count) weights differ")
+                #expect(losses[0] == losses[run], "\(path) model \(index) run \(run): losses")
+            }
         }
     }
 
     /// Two convolutions with few inputs per output (4 and 16), each followed by a MaxPool2D.
-    private static func twoFusedConvolutions(inputShape: [Int], seed: UInt64) throws -> Sequential {
+    /// With `separated`, a `Dropout(0)` between each convolution and its pooling.
+    private static func twoFusedConvolutions(inputShape: [Int], seed: UInt64, separated: Bool) throws -> Sequential {
         try Sequential(inputShape: inputShape, seed: seed) {
             Conv2D(filters: 4, kernelSize: 2, activation: .relu)
+            if separated { Dropout(0) }
             MaxPool2D(poolSize: 2)
             Conv2D(filters: 16, kernelSize: 2, activation: .relu)
+            if separated { Dropout(0) }
             MaxPool2D(poolSize: 2)
             Flatten()
             Dense(10, activation: .softmax)
@@ -122,7 +144,7 @@ struct DirectConvolutionTests {
         try model.advancePruning()
         let kernels = model.layerKernels(.automatic)
         #expect(kernels[0].sparse != nil)
-        #expect(model.fusedPooling(at: 0, training: true, kernels: kernels) != nil)
+        #expect(model.fusedPooling(at: 0, training: true) != nil)
     }
 
     private func layerMatchesGEMM(_ path: String) throws {

@@ -3,7 +3,7 @@ import Testing
 import _PruneKitKernels
 
 /// The max-pooling kernels (Sources/_PruneKitKernels/pooling.c: forward, forward fused with bias
-/// and activation, channels-last and channel-major, and backward) against Swift references, bit
+/// and activation, channels-last and channel-major, and backward, also from recorded switches) against Swift references, bit
 /// for bit, on every SIMD path this CPU runs (AVX-512, AVX2 and the baseline vectors, chosen with
 /// the GEMM path; those it lacks are reported as skipped). Shapes have a dropped last row and
 /// column, channel counts and row widths around the 8- and 16-lane vectors, and windows other
@@ -117,8 +117,28 @@ struct PoolingKernelTests {
         }
         var output = [Float](repeating: .nan, count: expected.count)
         pk_bias_maxpool_forward(input, bias, relu ? 1 : 0, &output, width, channels, outputHeight, outputWidth,
-                                poolHeight, poolWidth)
+                                poolHeight, poolWidth, nil, 0)
         #expect(bits(output) == bits(expected), "bias + pooling, relu \(relu), \(label)")
+        // Recording switches (an odd stride between positions) changes no output, and the
+        // gradient taken back from them has the bits of pk_maxpool_backward on the activated
+        // values, through the ReLU when there is one.
+        let switchStride = channels + 3
+        var switches = [UInt8](repeating: 77, count: outputHeight * outputWidth * switchStride)
+        var switched = [Float](repeating: .nan, count: expected.count)
+        pk_bias_maxpool_forward(input, bias, relu ? 1 : 0, &switched, width, channels, outputHeight, outputWidth,
+                                poolHeight, poolWidth, &switches, switchStride)
+        #expect(bits(switched) == bits(expected), "bias + pooling with switches, relu \(relu), \(label)")
+        var activated = input
+        pk_add_bias(bias, &activated, height * width, channels)
+        if relu { pk_relu(&activated, activated.count) }
+        let outputGradient = ElementwiseKernelTests.values(expected.count, seed: 32, specials: false)
+        var reference = [Float](repeating: .nan, count: input.count), gradient = reference
+        pk_maxpool_backward(activated, expected, outputGradient, &reference, input.count, width, channels,
+                            outputHeight, outputWidth, poolHeight, poolWidth, relu ? 1 : 0)
+        pk_maxpool_switch_backward(outputGradient, switches, switchStride, &gradient, input.count, width, channels,
+                                   outputHeight, outputWidth, poolHeight, poolWidth)
+        #expect(bits(gradient) == bits(reference), "gradient from switches, relu \(relu), \(label)")
+        #expect(gradient.contains { $0 != 0 }, "gradient from switches, relu \(relu), \(label)")
     }
 
     /// Channel-major products (rows wider than the image, planes wider than their rows) → pooled

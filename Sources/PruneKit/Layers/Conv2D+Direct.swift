@@ -21,7 +21,8 @@ extension Conv2D {
                                               bias: bias.baseAddress!, activation: activation,
                                               offset: samples.lowerBound * outputSize, pass: pass)
                 }
-                weights.pooled(input, samples: samples.count, pooling: pooled, relu: activation == .relu, into: output)
+                weights.pooled(input, samples: samples.count, pooling: pooled, relu: activation == .relu, into: output,
+                               switches: pass.switches.map { $0 + samples.lowerBound * pooled.switchSize })
             }
         }
     }
@@ -49,44 +50,26 @@ extension Conv2D {
         }
 
         /// The products with bias, the ReLU when `relu`, and `pooled`'s max pooling, pooled-shape
-        /// samples into `output`, with the bits of those steps one after the other.
+        /// samples into `output`, with the bits of those steps one after the other; and each
+        /// window's switch into `switches` when given (``Conv2D/Pooling/switchSize`` bytes per sample).
         func pooled(_ input: UnsafePointer<Float>, samples: Int, pooling pooled: Pooling, relu: Bool,
-                    into output: UnsafeMutablePointer<Float>) {
-            run(input, samples: samples, bias: true, relu: relu, window: pooled.window, into: output)
-        }
-
-        /// The gradient at the pre-activation outputs of `samples` consecutive samples at `input`,
-        /// `[outputHeight, outputWidth, filters]` each, from the pooled output `pooledOutput` that
-        /// ``pooled(_:samples:pooling:relu:into:)`` gave and its gradient `pooledGradient`: the
-        /// products recomputed, then bias, ReLU when `relu` and the pooling's gradient rule in
-        /// registers (``pk_conv_direct_pool_gradient``), with the bits of those steps one after the other.
-        func poolingGradient(_ input: UnsafePointer<Float>, samples: Int, pooling pooled: Pooling, relu: Bool,
-                             pooledOutput: UnsafePointer<Float>, pooledGradient: UnsafePointer<Float>,
-                             into gradient: UnsafeMutablePointer<Float>) {
-            withOperands(window: pooled.window) { weights, bias, scratch in
-                pk_conv_direct_pool_gradient(input, samples, geometry.inputHeight, geometry.inputWidth, geometry.channels,
-                                             geometry.kernelHeight, geometry.kernelWidth, weights, filters, bias, relu ? 1 : 0,
-                                             pooled.window.height, pooled.window.width, pooledOutput, pooledGradient,
-                                             scratch, gradient)
-            }
+                    into output: UnsafeMutablePointer<Float>, switches: UnsafeMutablePointer<UInt8>? = nil) {
+            run(input, samples: samples, bias: true, relu: relu, window: pooled.window, into: output,
+                switches: switches, switchStride: pooled.switchStride, sampleSwitchStride: pooled.switchSize)
         }
 
         private func run(_ input: UnsafePointer<Float>, samples: Int, bias withBias: Bool, relu: Bool,
-                         window: (height: Int, width: Int), into output: UnsafeMutablePointer<Float>) {
-            withOperands(window: window) { weights, bias, scratch in
-                pk_conv_direct(input, samples, geometry.inputHeight, geometry.inputWidth, geometry.channels,
-                               geometry.kernelHeight, geometry.kernelWidth, weights, filters,
-                               withBias ? bias : nil, relu ? 1 : 0, window.height, window.width, scratch, output)
-            }
-        }
-
-        /// The padded weights and bias, and a scratch band for `window`'s rows of products, for `body`.
-        private func withOperands(window: (height: Int, width: Int),
-                                  _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+                         window: (height: Int, width: Int), into output: UnsafeMutablePointer<Float>,
+                         switches: UnsafeMutablePointer<UInt8>? = nil, switchStride: Int = 0, sampleSwitchStride: Int = 0) {
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: window.height * geometry.outputWidth * roundUpToVector(filters))
             defer { scratch.deallocate() }
             weights.withUnsafeBufferPointer { weights in
-                bias.withUnsafeBufferPointer { bias in body(weights.baseAddress!, bias.baseAddress!, scratch) }
+                bias.withUnsafeBufferPointer { bias in
+                    pk_conv_direct(input, samples, geometry.inputHeight, geometry.inputWidth, geometry.channels,
+                                   geometry.kernelHeight, geometry.kernelWidth, weights.baseAddress!, filters,
+                                   withBias ? bias.baseAddress! : nil, relu ? 1 : 0, window.height, window.width, scratch, output,
+                                   switches, switchStride, sampleSwitchStride)
+                }
             }
         }
     }

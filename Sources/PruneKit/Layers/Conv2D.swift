@@ -97,7 +97,8 @@ public struct Conv2D: Layer {
                     if let pooled, let products {
                         for slot in 0 ..< samples.count {
                             pooled.finish(products + slot * region.height * region.width * filters, rowWidth: region.width,
-                                          bias: bias.baseAddress!, activation: activation, into: output + slot * pooled.outputSize)
+                                          bias: bias.baseAddress!, activation: activation, into: output + slot * pooled.outputSize,
+                                          switches: pass.switches.map { $0 + (samples.lowerBound + slot) * pooled.switchSize })
                         }
                     } else if let products {
                         finishLinearOutput(products, rows: rows, width: filters, bias: bias.baseAddress!, activation: activation,
@@ -115,108 +116,112 @@ public struct Conv2D: Layer {
     public func backward(_ pass: BackwardPass) { backward(pass, pooling: nil) }
 
     /// The backward pass; with a `pooling` window, of this convolution fused in training with the
-    /// ``MaxPool2D`` after it (``Sequential/fusedPooling(at:training:kernels:)``): `pass.output`
-    /// and `pass.outputGradient` are then the pooled layer's, and each chunk recomputes its
-    /// products with the direct kernel (cheap for few inputs per output; the same bits as the
-    /// forward pass's direct, sparse or GEMM products) and takes the pooled gradient back through
-    /// the pooling and the activation in registers as it goes (``pk_conv_direct_pool_gradient``),
-    /// then goes on as a direct convolution. Every gradient has the bits of the two layers run one after the other on
-    /// direct products, while the convolution's full-size output never goes through memory.
+    /// ``MaxPool2D`` after it (``Sequential/fusedPooling(at:training:)``): `pass.output` and
+    /// `pass.outputGradient` are then the pooled layer's, and each chunk takes the pooled gradient
+    /// back through the pooling and the activation from the switches the forward pass recorded
+    /// (``Pooling/gradient(_:switches:samples:geometry:into:)``), with the bits of the two layers
+    /// run one after the other, while the convolution's full-size output never goes through memory.
     func backward(_ pass: BackwardPass, pooling window: (height: Int, width: Int)?) {
-        if let sparse = pass.kernel.sparse, window == nil { return backwardSparse(pass, kernel: sparse) }
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let pooled = window.map { Pooling(window: $0, geometry: geometry, filters: filters) }
+        // A sparse convolution with few inputs per output runs its backward pass directly (below).
+        if let sparse = pass.kernel.sparse, pooled == nil || geometry.patchSize >= Self.directInputs {
+            return backwardSparse(pass, kernel: sparse, pooling: pooled)
+        }
         let kernelCount = geometry.patchSize * filters
-        let outputSize = geometry.outputPixels * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         // A direct convolution's kernel gradient skips the patch matrix too (same bits).
-        let direct = (pass.kernel.isDirect || pooled != nil) && filters % 16 == 0
-        precondition(pooled == nil || fusesPoolingInTraining(on: pass.kernel), "Conv2D: pooling fused in training needs cheap products")
-        let recompute = pooled.map { _ in DirectWeights(self, geometry: geometry) }
-        // Fused, the pooled gradient and the input gradient are the same gradient buffer (the
-        // workspace alternates two, and they are two layers apart): the chunks read a copy.
-        let gradientCopy = pooled != nil && pass.inputGradient != nil
-            ? UnsafeMutableBufferPointer<Float>.allocate(capacity: pass.outputGradient.count) : nil
-        if let gradientCopy { _ = gradientCopy.initialize(fromContentsOf: pass.outputGradient) }
-        defer { gradientCopy?.deallocate() }
-        let pooledGradient = UnsafePointer(gradientCopy?.baseAddress ?? pass.outputGradient.baseAddress!)
-        // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
-        // Every element is written by its chunk (sumRows, then a non-accumulating product) before
-        // it is read, so the array need not be zeroed first.
-        var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
-            count = chunks.count * (kernelCount + filters)
-        }
-        let kernel = parameters[0].scalars
-        // Over the gradient's non-zeros when the patch rows fill 16-lane vectors (GradientEntries' products).
-        let skipsZeros = pass.kernel.isGradientSparse && !direct && geometry.patchSize % 16 == 0
-        kernel.withUnsafeBufferPointer { kernel in
-            // The kernel transposed (filters × patch elements), for input-gradient products over the gradient's non-zeros.
-            let kernelT = skipsZeros && pass.inputGradient != nil ? UnsafeMutablePointer<Float>.allocate(capacity: kernelCount) : nil
-            defer { kernelT?.deallocate() }
-            if let kernelT { pk_transpose(geometry.patchSize, filters, kernel.baseAddress!, filters, kernelT, geometry.patchSize) }
-            partials.withUnsafeMutableBufferPointer { partials in
-                Parallel.forEach(chunks.count) { index in
-                    let samples = chunks[index]
-                    let rows = samples.count * geometry.outputPixels
-                    let unpooled = pooled.map {
-                        recomputedGradient(pass, pooling: $0, pooledGradient: pooledGradient, weights: recompute!, samples: samples,
-                                           geometry: geometry)
-                    }
-                    defer { unpooled?.deallocate() }
-                    let gradient = unpooled ?? pass.outputGradient.baseAddress! + samples.lowerBound * outputSize
-                    if pooled == nil, !pass.gradientIsPreActivation {
-                        activation.backpropagate(gradient, output: pass.output.baseAddress! + samples.lowerBound * outputSize,
-                                                 rows: rows, width: filters)
-                    }
-                    let entries = skipsZeros ? GradientEntries(gradient, rows: rows, columns: filters) : nil
-                    let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
-                    let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
-                    defer { patches.deallocate() }
-                    if direct {  // the bias gradient in the same pass, with sumRows's bits
-                        pk_conv_direct_kernel_gradient(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize,
-                                                       samples.count, geometry.inputHeight, geometry.inputWidth,
-                                                       geometry.channels, geometry.kernelHeight, geometry.kernelWidth,
-                                                       gradient, filters, partialKernel, partialKernel + kernelCount)
-                    } else {
-                        Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
-                        geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
-                        if let entries {
-                            entries.kernelGradient(input: patches, width: geometry.patchSize, into: partialKernel)
+        let direct = (pass.kernel.isDirect || pass.kernel.sparse != nil) && filters % 16 == 0
+        withPreActivationGradient(pass, pooling: pooled, geometry: geometry) { preActivationGradient in
+            // Per-chunk partial sums, added in chunk order afterwards: the same bits on any thread count.
+            // Every element is written by its chunk (sumRows, then a non-accumulating product) before
+            // it is read, so the array need not be zeroed first.
+            var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
+                count = chunks.count * (kernelCount + filters)
+            }
+            let kernel = parameters[0].scalars
+            // Over the gradient's non-zeros when the patch rows fill 16-lane vectors (GradientEntries' products).
+            let skipsZeros = pass.kernel.isGradientSparse && !direct && geometry.patchSize % 16 == 0
+            kernel.withUnsafeBufferPointer { kernel in
+                // The kernel transposed (filters × patch elements), for input-gradient products over the gradient's non-zeros.
+                let kernelT = skipsZeros && pass.inputGradient != nil ? UnsafeMutablePointer<Float>.allocate(capacity: kernelCount) : nil
+                defer { kernelT?.deallocate() }
+                if let kernelT { pk_transpose(geometry.patchSize, filters, kernel.baseAddress!, filters, kernelT, geometry.patchSize) }
+                partials.withUnsafeMutableBufferPointer { partials in
+                    Parallel.forEach(chunks.count) { index in
+                        let samples = chunks[index]
+                        let rows = samples.count * geometry.outputPixels
+                        let gradient = preActivationGradient(samples)
+                        defer { if pooled != nil { gradient.deallocate() } }
+                        let entries = skipsZeros ? GradientEntries(gradient, rows: rows, columns: filters) : nil
+                        let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
+                        let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
+                        defer { patches.deallocate() }
+                        if direct {  // the bias gradient in the same pass, with sumRows's bits
+                            pk_conv_direct_kernel_gradient(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize,
+                                                           samples.count, geometry.inputHeight, geometry.inputWidth,
+                                                           geometry.channels, geometry.kernelHeight, geometry.kernelWidth,
+                                                           gradient, filters, partialKernel, partialKernel + kernelCount)
                         } else {
-                            matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
-                                           MatrixView(gradient, rows: rows, columns: filters),
-                                           into: partialKernel)
+                            Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
+                            geometry.im2col(pass.input.baseAddress!, samples: samples, into: patches)
+                            if let entries {
+                                entries.kernelGradient(input: patches, width: geometry.patchSize, into: partialKernel)
+                            } else {
+                                matrixMultiply(MatrixView(patches, rows: rows, columns: geometry.patchSize), transposeA: true,
+                                               MatrixView(gradient, rows: rows, columns: filters),
+                                               into: partialKernel)
+                            }
                         }
+                        guard let inputGradient = pass.inputGradient else { return }
+                        if let entries, let kernelT {
+                            entries.inputProducts(kernelTransposed: kernelT, width: geometry.patchSize, into: patches)
+                        } else {
+                            matrixMultiply(MatrixView(gradient, rows: rows, columns: filters),
+                                           MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
+                                           transposeB: true, into: patches)
+                        }
+                        geometry.col2im(patches, samples: samples, into: inputGradient.baseAddress!)
                     }
-                    guard let inputGradient = pass.inputGradient else { return }
-                    if let entries, let kernelT {
-                        entries.inputProducts(kernelTransposed: kernelT, width: geometry.patchSize, into: patches)
-                    } else {
-                        matrixMultiply(MatrixView(gradient, rows: rows, columns: filters),
-                                       MatrixView(kernel.baseAddress!, rows: geometry.patchSize, columns: filters),
-                                       transposeB: true, into: patches)
-                    }
-                    geometry.col2im(patches, samples: samples, into: inputGradient.baseAddress!)
+                    sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,
+                                into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
                 }
-                sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,
-                            into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
             }
         }
     }
 
-    /// The gradient at the convolution's pre-activation outputs for `samples` (freed by the
-    /// caller), from the pooled layer's output in `pass` and `pooledGradient`: the products
-    /// recomputed as the forward pass computed them, then bias, activation and the pooling's
-    /// gradient rule (a ReLU's rule too; a linear one passes the gradient on), in registers
-    /// (``DirectWeights/poolingGradient(_:samples:pooling:relu:pooledOutput:pooledGradient:into:)``).
-    private func recomputedGradient(_ pass: BackwardPass, pooling pooled: Pooling, pooledGradient: UnsafePointer<Float>,
-                                    weights: DirectWeights, samples: Range<Int>, geometry: Geometry) -> UnsafeMutablePointer<Float> {
-        let values = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * geometry.outputPixels * filters)
-        weights.poolingGradient(pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples: samples.count,
-                                pooling: pooled, relu: activation == .relu,
-                                pooledOutput: pass.output.baseAddress! + samples.lowerBound * pooled.outputSize,
-                                pooledGradient: pooledGradient + samples.lowerBound * pooled.outputSize, into: values)
-        return values
+    /// Calls `body` with a function that gives a chunk of samples' gradient at this convolution's
+    /// pre-activation outputs, `[outputHeight, outputWidth, filters]` per sample: with `pooled`,
+    /// a buffer (freed by the caller) built from the pooled gradient and the switches; else
+    /// `pass.outputGradient` itself, taken back through the activation in place unless it is
+    /// already pre-activation.
+    func withPreActivationGradient(_ pass: BackwardPass, pooling pooled: Pooling?, geometry: Geometry,
+                                   _ body: ((Range<Int>) -> UnsafeMutablePointer<Float>) -> Void) {
+        let outputSize = geometry.outputPixels * filters
+        guard let pooled else {
+            return body { samples in
+                let gradient = pass.outputGradient.baseAddress! + samples.lowerBound * outputSize
+                if !pass.gradientIsPreActivation {
+                    activation.backpropagate(gradient, output: pass.output.baseAddress! + samples.lowerBound * outputSize,
+                                             rows: samples.count * geometry.outputPixels, width: filters)
+                }
+                return gradient
+            }
+        }
+        guard let switches = pass.switches else { preconditionFailure("Conv2D: a pooling fused in training records its switches") }
+        // The pooled gradient and the input gradient are the same gradient buffer (the workspace
+        // alternates two, and they are two layers apart): with an input gradient, the chunks read a copy.
+        let copy = pass.inputGradient != nil ? UnsafeMutableBufferPointer<Float>.allocate(capacity: pass.outputGradient.count) : nil
+        if let copy { _ = copy.initialize(fromContentsOf: pass.outputGradient) }
+        defer { copy?.deallocate() }
+        let pooledGradient = UnsafePointer(copy?.baseAddress ?? pass.outputGradient.baseAddress!)
+        body { samples in
+            let gradient = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * outputSize)
+            pooled.gradient(pooledGradient + samples.lowerBound * pooled.outputSize,
+                            switches: switches + samples.lowerBound * pooled.switchSize, samples: samples.count,
+                            geometry: geometry, into: gradient)
+            return gradient
+        }
     }
 }
 
@@ -313,13 +318,36 @@ extension Conv2D {
         /// Floats per pooled sample.
         var outputSize: Int { outputHeight * outputWidth * filters }
 
+        /// The most values a window may hold for its switch to fit a byte (``pk_maxpool_switch_backward``):
+        /// larger windows are not fused in training.
+        static let largestSwitchedWindow = 254
+
+        /// Bytes between the switches of consecutive pooled positions: the filters rounded up to
+        /// whole 32-bit words (``pk_spconv_pool_lanes``).
+        var switchStride: Int { (filters + 3) / 4 * 4 }
+        /// Bytes of switches per sample.
+        var switchSize: Int { outputHeight * outputWidth * switchStride }
+
         /// One sample's channels-last products, rows of `rowWidth` positions (the convolution's
         /// output width, or only the columns the windows read) → bias, activation and pooling
-        /// (``pk_bias_maxpool_forward``).
+        /// (``pk_bias_maxpool_forward``), and each window's switch into `switches` when given.
         func finish(_ products: UnsafePointer<Float>, rowWidth: Int, bias: UnsafePointer<Float>, activation: Activation,
-                    into output: UnsafeMutablePointer<Float>) {
+                    into output: UnsafeMutablePointer<Float>, switches: UnsafeMutablePointer<UInt8>?) {
             pk_bias_maxpool_forward(products, bias, activation == .relu ? 1 : 0, output, rowWidth, filters,
-                                    outputHeight, outputWidth, window.height, window.width)
+                                    outputHeight, outputWidth, window.height, window.width, switches, switchStride)
+        }
+
+        /// The gradient at the convolution's pre-activation outputs of `samples` consecutive
+        /// samples (`[outputHeight, outputWidth, filters]` of `geometry` each, into `gradient`),
+        /// from their pooled gradient and the switches the forward pass recorded (``pk_maxpool_switch_backward``).
+        func gradient(_ pooledGradient: UnsafePointer<Float>, switches: UnsafePointer<UInt8>, samples: Int,
+                      geometry: Geometry, into gradient: UnsafeMutablePointer<Float>) {
+            let unpooledSize = geometry.outputPixels * filters
+            for slot in 0 ..< samples {
+                pk_maxpool_switch_backward(pooledGradient + slot * outputSize, switches + slot * switchSize, switchStride,
+                                           gradient + slot * unpooledSize, unpooledSize, geometry.outputWidth, filters,
+                                           outputHeight, outputWidth, window.height, window.width)
+            }
         }
 
         /// Wide positions (rows `rowStride` apart) that cover every product the windows read:

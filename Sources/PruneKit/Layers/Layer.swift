@@ -83,6 +83,9 @@ public struct ForwardPass {
     /// In training, the window of the MaxPool2D that alone reads a convolution's output (not
     /// fused with it): outputs past its last whole window need not be computed.
     var pooledBy: (height: Int, width: Int)?
+    /// In training, where a convolution fused with its pooling records each window's switch
+    /// (``Conv2D/Pooling/switchSize`` bytes per sample) for its backward pass; else `nil`.
+    var switches: UnsafeMutablePointer<UInt8>?
 
     /// A forward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,
@@ -124,6 +127,8 @@ public struct BackwardPass {
     public let gradientIsPreActivation: Bool
     /// As ``ForwardPass``'s (a direct convolution computes its kernel gradient directly, its input gradient on GEMM).
     var kernel: LayerKernel = .gemm
+    /// The switches a convolution fused with its pooling recorded in the forward pass (``ForwardPass/switches``).
+    var switches: UnsafePointer<UInt8>?
 
     /// A backward pass; see each property for the meaning of its argument.
     public init(batchSize: Int, inputShape: [Int], outputShape: [Int], input: UnsafeBufferPointer<Float>,

@@ -28,6 +28,10 @@ final class Workspace {
     /// layout it reads (``PlanesHandoff``), each with its buffer (the producer writes every value
     /// the consumer reads, padding included).
     let handoffs: [(handoff: PlanesHandoff, planes: UnsafeMutableBufferPointer<Float>)]
+    /// In training, for each convolution fused with its pooling (by layer index), the switches of
+    /// its pooling windows (``Conv2D/Pooling/switchSize`` bytes per sample), written by the forward
+    /// pass and read by the backward pass.
+    let switches: [Int: UnsafeMutableBufferPointer<UInt8>]
 
     init(model: Sequential, capacity: Int, training: Bool, kernels: KernelPolicy) throws(ModelError) {
         shapes = try model.activationShapes()
@@ -54,6 +58,16 @@ final class Workspace {
         handoffs = training ? [] : model.planesHandoffs(kernels: layerKernels, shapes: shapes).map {
             ($0, buffer($0.floats(capacity: capacity), zeroed: false))
         }
+        var switches: [Int: UnsafeMutableBufferPointer<UInt8>] = [:]
+        for index in model.layers.indices where training {
+            guard let window = model.fusedPooling(at: index, training: true), let conv = model.layers[index] as? Conv2D else { continue }
+            let geometry = Conv2D.Geometry(inputShape: shapes[index], kernelSize: conv.kernelSize)
+            // Whole words (pk_spconv_pool_lanes' transposes) at any batch size.
+            let bytes = capacity * Conv2D.Pooling(window: window, geometry: geometry, filters: conv.filters).switchSize
+            let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes, alignment: 64)
+            switches[index] = memory.bindMemory(to: UInt8.self)
+        }
+        self.switches = switches
     }
 
     /// The wide planes that layer `index` writes (`producer`) or reads (consumer), if any.
@@ -77,6 +91,7 @@ final class Workspace {
         for memory in activations + gradients + parameterGradients.flatMap({ $0 }) + handoffs.map(\.planes) + [logits, targets] {
             memory.deallocate()
         }
+        switches.values.forEach { $0.deallocate() }
     }
 
     /// The values of activation `index` for the first `batchSize` samples.
@@ -115,7 +130,7 @@ extension Sequential {
 
     /// Runs the batch in the workspace's input buffer through every layer. A Conv2D followed by a
     /// MaxPool2D runs as one fused pass (``Conv2D/forward(_:pooling:)``) outside training, and in
-    /// training when ``fusedPooling(at:training:kernels:)`` says so; outside training a layer that
+    /// training when ``fusedPooling(at:training:)`` says so; outside training a layer that
     /// then copies its input (``IdentityOutsideTraining``) is skipped, the next one reading its
     /// input: the same outputs, and the skipped layers' output buffers left unwritten.
     func forward(_ workspace: Workspace, batchSize: Int, training: Bool, seed: UInt64 = 0, step: Int = 0) {
@@ -128,7 +143,7 @@ extension Sequential {
                 index += 1
                 continue
             }
-            let pooling = fusedPooling(at: index, training: training, kernels: workspace.layerKernels)
+            let pooling = fusedPooling(at: index, training: training)
             let outputIndex = pooling == nil ? index + 1 : index + 2
             let isLast = outputIndex == layers.count
             var pass = ForwardPass(
@@ -144,6 +159,7 @@ extension Sequential {
             pass.outputPlanes = pooling == nil ? nil : workspace.widePlanes(index, producer: true)
             pass.inputRows = workspace.featureRows(index, producer: false)
             pass.outputRows = pooling == nil ? nil : workspace.featureRows(index, producer: true)
+            pass.switches = training ? workspace.switches[index]?.baseAddress : nil
             if training, pooling == nil, index + 1 < layers.count, layer.activation != .softmax,
                let pool = layers[index + 1] as? MaxPool2D {
                 pass.pooledBy = pool.poolSize
@@ -159,13 +175,15 @@ extension Sequential {
     }
 
     /// The window of the MaxPool2D that layer `index` runs fused with: a Conv2D with an
-    /// element-wise activation, followed by a MaxPool2D that is not the last layer — outside
-    /// training always, in training when its products are cheap to recompute on `kernels`
-    /// (``Conv2D/fusesPoolingInTraining(on:)``: its backward pass then recomputes them in cache,
-    /// ``Conv2D/backward(_:pooling:)``, instead of keeping its full-size output).
-    func fusedPooling(at index: Int, training: Bool, kernels: [LayerKernel]) -> (height: Int, width: Int)? {
+    /// element-wise activation, followed by a MaxPool2D that is not the last layer. In training
+    /// the fused forward pass records each window's switch (``Workspace/switches``), from which the
+    /// backward pass takes the gradient back through the pooling, so the convolution's full-size
+    /// output is never kept; that needs windows of at most
+    /// ``Conv2D/Pooling/largestSwitchedWindow`` values.
+    func fusedPooling(at index: Int, training: Bool) -> (height: Int, width: Int)? {
         guard index + 2 < layers.count, let conv = layers[index] as? Conv2D, conv.activation != .softmax,
-              let pool = layers[index + 1] as? MaxPool2D, !training || conv.fusesPoolingInTraining(on: kernels[index])
+              let pool = layers[index + 1] as? MaxPool2D,
+              !training || pool.poolSize.height * pool.poolSize.width <= Conv2D.Pooling.largestSwitchedWindow
         else { return nil }
         return pool.poolSize
     }
@@ -187,7 +205,7 @@ extension Sequential {
 
     /// Back-propagates the loss gradient through every layer into the parameter gradients.
     ///
-    /// A convolution that ran fused with its MaxPool2D (``fusedPooling(at:training:kernels:)``)
+    /// A convolution that ran fused with its MaxPool2D (``fusedPooling(at:training:)``)
     /// takes the pooled layer's gradient through the pooling itself. Otherwise a MaxPool2D right
     /// after a ReLU convolution takes the gradient through the ReLU as well
     /// (``MaxPool2D/backward(_:throughReLU:)``), so the convolution gets it pre-activation.
@@ -198,8 +216,8 @@ extension Sequential {
         }
         let kernels = workspace.layerKernels
         for index in layers.indices.reversed() {
-            if index > 0, fusedPooling(at: index - 1, training: true, kernels: kernels) != nil { continue }
-            let pooling = fusedPooling(at: index, training: true, kernels: kernels)
+            if index > 0, fusedPooling(at: index - 1, training: true) != nil { continue }
+            let pooling = fusedPooling(at: index, training: true)
             let outputIndex = pooling == nil ? index + 1 : index + 2
             var pass = BackwardPass(
                 batchSize: batchSize, inputShape: workspace.shapes[index], outputShape: workspace.shapes[outputIndex],
@@ -212,6 +230,7 @@ extension Sequential {
                 gradientIsPreActivation: pooling == nil
                     && ((fuse && index == layers.count - 1) || (index + 1 < layers.count && poolsReLU(index + 1))))
             pass.kernel = kernels[index]
+            pass.switches = workspace.switches[index].map { UnsafePointer($0.baseAddress!) }
             if let pooling, let conv = layers[index] as? Conv2D {
                 conv.backward(pass, pooling: pooling)
             } else if poolsReLU(index), let pool = layers[index] as? MaxPool2D {

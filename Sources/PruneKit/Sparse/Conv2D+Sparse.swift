@@ -41,19 +41,6 @@ extension Conv2D: SparseComputable {
     /// (``pk_conv_direct``), and the layout changes around sparse products cost about what they save.
     static let directInputs = 64
 
-    /// Whether, in training, this convolution on `kernel` runs fused with the MaxPool2D after it
-    /// (``Sequential/fusedPooling(at:training:kernels:)``): when its products are cheap to compute
-    /// directly, since the backward pass recomputes them (``Conv2D/backward(_:pooling:)``) — a
-    /// direct convolution, or a sparse one with fewer than ``directInputs`` inputs per output,
-    /// whose products the direct kernel recomputes with the same bits.
-    func fusesPoolingInTraining(on kernel: LayerKernel) -> Bool {
-        switch kernel {
-        case .direct: true
-        case .sparse(let sparse): sparse.rows < Self.directInputs
-        case .gemm, .gradientSparse: false
-        }
-    }
-
     /// Memory layout of the wide, channel-major form of a batch.
     struct WideLayout {
         let geometry: Geometry
@@ -96,7 +83,9 @@ extension Conv2D: SparseComputable {
         let layout = WideLayout(geometry: geometry)
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
         let outputSize = pooled?.outputSize ?? geometry.outputPixels * filters
-        if LaneLayout.holds(batchSize: pass.batchSize), LaneLayout(shape: pass.inputShape).hasInt32Offsets {
+        // In training a pooled pass records its switches, which only the lane kernel does: on lanes at any batch size.
+        let lanes = LaneLayout.holds(batchSize: pass.batchSize) || (pooled != nil && pass.switches != nil)
+        if lanes, LaneLayout(shape: pass.inputShape).hasInt32Offsets {
             // Without pooling, 1 × 1 windows: bias and activation alone (the logits of a softmax are not kept there).
             if let pooled { return forwardPooledLanes(pass, kernel: sparse, pooling: pooled) }
             if activation != .softmax, pass.preActivation == nil {
@@ -113,6 +102,7 @@ extension Conv2D: SparseComputable {
                 let input = planes ?? pass.inputPlanes!.base + samples.lowerBound * layout.sampleStride
                 let output = pass.output.baseAddress! + samples.lowerBound * outputSize
                 if let pooled {
+                    precondition(pass.switches == nil, "Conv2D: switches are recorded on lane groups")
                     forwardPooled(pooled, layout: layout, blocks: sparse.rowBlocks, operands: operands, input: input,
                                   samples: samples, planes: pass.outputPlanes, output: output)
                     return
@@ -228,6 +218,7 @@ extension Conv2D: SparseComputable {
         let outputLayout = LaneLayout(shape: [pooled.outputHeight, pooled.outputWidth, filters])
         let pieces = Parallel.ranges(LaneLayout.groups(pass.batchSize), size: Self.laneGroupsPerPiece)
         let scratchCount = pooled.window.height * pooled.outputWidth * pooled.window.width * lanes
+        let switchWordCount = pooled.switchSize / 4
         let entryOffsets = gathered(layout.patchOffsets(Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)),
                                     at: sparse.columnEntryRows)
         // Channel-major lane groups for the next convolution, feature rows for the next Dense
@@ -263,6 +254,9 @@ extension Conv2D: SparseComputable {
                 let products = pass.outputPlanes == nil && pass.outputRows == nil
                     ? UnsafeMutablePointer<Float>.allocate(capacity: outputLayout.groupStride) : nil
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                // Each window's switch in the group's 32-bit words, transposed into the samples' switches.
+                let switchWords = pass.switches.map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: switchWordCount * lanes) }
+                defer { switchWords?.deallocate() }
                 owned += [scratch] + (products.map { [$0] } ?? [])
                 for group in 0 ..< piece.count {
                     let output = pass.outputPlanes.map { $0.base + (piece.lowerBound + group) * outputLayout.groupStride }
@@ -270,10 +264,17 @@ extension Conv2D: SparseComputable {
                     pk_spconv_pool_lanes(filters, sparse.rowBlocks, operands.starts, operands.offsets, operands.values,
                                          operands.bias, activation == .relu ? 1 : 0, input + group * layout.groupStride,
                                          layout.width * lanes, lanes, pooled.outputHeight, pooled.outputWidth,
-                                         pooled.window.height, pooled.window.width, scratch, output, filterStride, pixelStride)
+                                         pooled.window.height, pooled.window.width, scratch, output, filterStride, pixelStride,
+                                         switchWords, pooled.switchStride / 4)
+                    let samples = min(lanes, count - group * lanes)
                     if let products {
-                        pk_transpose(pooled.outputSize, min(lanes, count - group * lanes), products, lanes,
+                        pk_transpose(pooled.outputSize, samples, products, lanes,
                                      pass.output.baseAddress! + (first + group * lanes) * pooled.outputSize, pooled.outputSize)
+                    }
+                    if let switchWords, let switches = pass.switches {
+                        let words = UnsafeMutableRawPointer(switches + (first + group * lanes) * pooled.switchSize)
+                        pk_transpose(switchWordCount, samples, UnsafeRawPointer(switchWords).assumingMemoryBound(to: Float.self), lanes,
+                                     words.assumingMemoryBound(to: Float.self), switchWordCount)
                     }
                 }
             }
@@ -308,7 +309,11 @@ extension Conv2D: SparseComputable {
         }
     }
 
-    func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel) {
+    func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel) { backwardSparse(pass, kernel: sparse, pooling: nil) }
+
+    /// The sparse backward pass; with `pooled`, of the convolution fused with that pooling
+    /// (``Conv2D/backward(_:pooling:)``).
+    func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel, pooling pooled: Pooling?) {
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let layout = WideLayout(geometry: geometry)
         let kernelCount = geometry.patchSize * filters
@@ -327,14 +332,12 @@ extension Conv2D: SparseComputable {
                         sparse.rowStarts.withUnsafeBufferPointer { starts in
                             sparse.columnEntryPositions.withUnsafeBufferPointer { positions in
                                 partials.withUnsafeMutableBufferPointer { partials in
+                                  withPreActivationGradient(pass, pooling: pooled, geometry: geometry) { preActivationGradient in
                                     Parallel.forEach(chunks.count) { index in
                                         let samples = chunks[index]
                                         let rows = samples.count * geometry.outputPixels
-                                        let gradient = pass.outputGradient.baseAddress! + samples.lowerBound * outputSize
-                                        let output = pass.output.baseAddress! + samples.lowerBound * outputSize
-                                        if !pass.gradientIsPreActivation {
-                                            activation.backpropagate(gradient, output: output, rows: rows, width: filters)
-                                        }
+                                        let gradient = preActivationGradient(samples)
+                                        defer { if pooled != nil { gradient.deallocate() } }
                                         let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
                                         Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
                                         // The gradient as wide filter planes, zero at the dropped positions.
@@ -382,6 +385,7 @@ extension Conv2D: SparseComputable {
                                                          geometry.channels)
                                         }
                                     }
+                                  }
                                     sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,
                                                 into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
                                 }

@@ -71,7 +71,7 @@ extension Sequential {
     func planesHandoffs(kernels: [LayerKernel], shapes: [[Int]]) -> [PlanesHandoff] {
         layers.indices.compactMap { index -> PlanesHandoff? in
             // Producer and consumer must agree on the layout at every batch size: both run on lane groups from 16 samples.
-            guard kernels[index].sparse != nil, fusedPooling(at: index, training: false, kernels: kernels) != nil,
+            guard kernels[index].sparse != nil, fusedPooling(at: index, training: false) != nil,
                   Conv2D.LaneLayout(shape: shapes[index]).hasInt32Offsets else { return nil }
             var consumer = index + 2
             while consumer < layers.count - 1, layers[consumer] is any IdentityOutsideTraining { consumer += 1 }

@@ -123,10 +123,28 @@ void pk_maxpool_forward(const float *input, float *output, ptrdiff_t inputWidth,
 /// A convolution's bias and activation fused with the max pooling after it (inference), for one
 /// sample whose products are `[inputHeight, inputWidth, channels]` channels-last: as
 /// `pk_add_bias`, then `pk_relu` when `relu` is non-zero, then `pk_maxpool_forward`, with the same
-/// operations in the same order (so the same bits), in one pass over the products.
+/// operations in the same order (so the same bits), in one pass over the products. When
+/// `switches` is not NULL (training), also records each window's switch there (see
+/// `pk_maxpool_switch_backward`), output `(y, x, c)`'s at `(y·outputWidth + x)·switchStride + c`.
 void pk_bias_maxpool_forward(const float *input, const float *bias, int relu, float *output,
                              ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputHeight,
-                             ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth);
+                             ptrdiff_t outputWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                             uint8_t *switches, ptrdiff_t switchStride);
+
+/// The gradient of a max pooling fused with a convolution's bias and activation, from the
+/// switches its forward pass recorded, for one sample: a window's switch is the row-major index
+/// `i·poolWidth + j` of its first value equal to its maximum, or 255 when no gradient passes (with
+/// a ReLU, a maximum not above 0; a window with no value equal to its maximum, as for NaN).
+/// Gives each output's gradient (`outputGradient`, `[outputHeight, outputWidth, channels]`) to the
+/// input its switch names and +0 to every other of the `inputSize` values of `inputGradient`
+/// (`[·, inputWidth, channels]`; a dropped last row or column included): the gradient at the
+/// pre-activation values, with the bits of `pk_maxpool_backward` with `relu` on the activated
+/// values (without ReLU, `relu` 0). Switch `(y, x, c)` is at `(y·outputWidth + x)·switchStride + c`.
+/// Windows hold at most 255 values.
+void pk_maxpool_switch_backward(const float *outputGradient, const uint8_t *switches, ptrdiff_t switchStride,
+                                float *inputGradient, ptrdiff_t inputSize, ptrdiff_t inputWidth,
+                                ptrdiff_t channels, ptrdiff_t outputHeight, ptrdiff_t outputWidth,
+                                ptrdiff_t poolHeight, ptrdiff_t poolWidth);
 
 /// As `pk_bias_maxpool_forward` for products laid out channel-major, into pooled planes:
 /// channel c's product at position (y, x) is `planes[c·planeStride + y·rowStride + x]`, and its
@@ -150,28 +168,15 @@ void pk_bias_maxpool_planes(const float *planes, ptrdiff_t planeStride, ptrdiff_
 /// With `bias` NULL, writes the products `[outputHeight, outputWidth, filters]` per sample
 /// (`poolHeight` = `poolWidth` = 1). Else `bias` holds `ldw` floats (zero-padded), and each sample
 /// becomes `[outputHeight / poolHeight, outputWidth / poolWidth, filters]`: bias, then ReLU if
-/// `relu`, then max pooling over non-overlapping windows, with `pk_bias_maxpool_forward`'s bits.
-/// `scratch` holds `poolHeight · outputWidth · ldw` floats.
+/// `relu`, then max pooling over non-overlapping windows, with `pk_bias_maxpool_forward`'s bits;
+/// with `switches` not NULL, each window's switch as `pk_bias_maxpool_forward` records it, the
+/// samples' switches `sampleSwitchStride` bytes apart. `scratch` holds
+/// `poolHeight · outputWidth · ldw` floats.
 void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth,
                     ptrdiff_t channels, ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *weights,
                     ptrdiff_t filters, const float *bias, int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
-                    float *scratch, float *output);
-
-/// The backward pass of `pk_conv_direct` fused with its bias, ReLU (when `relu`) and max
-/// pooling, for `samples` consecutive samples: recomputes each product as `pk_conv_direct` does,
-/// adds the bias and applies the ReLU in registers, and writes the gradient at the pre-activation
-/// outputs, `[outputHeight, outputWidth, filters]` per sample, into `gradient` — each window's
-/// pooled gradient (`pooledGradient`, laid out as `pk_conv_direct`'s pooled output `pooled`) to
-/// its first value (row-major) equal to the pooled output, with `relu` only where that output is
-/// above 0, and +0 everywhere else, rows and columns no window covers included. The bits are those
-/// of the products, `pk_add_bias`, `pk_relu` and `pk_maxpool_backward` with `relu` one after the
-/// other (without `relu`, a linear activation). `bias` holds `ldw` floats (zero-padded), `scratch`
-/// `poolHeight · outputWidth · ldw`.
-void pk_conv_direct_pool_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
-                                  ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
-                                  ptrdiff_t kernelWidth, const float *weights, ptrdiff_t filters, const float *bias,
-                                  int relu, ptrdiff_t poolHeight, ptrdiff_t poolWidth, const float *pooled,
-                                  const float *pooledGradient, float *scratch, float *gradient);
+                    float *scratch, float *output, uint8_t *switches, ptrdiff_t switchStride,
+                    ptrdiff_t sampleSwitchStride);
 
 /// The kernel gradient of `pk_conv_direct`'s convolution over `samples` consecutive samples,
 /// without a patch matrix: `kernelGradient[k·filters + f] = Σ_r patch[r][k] · gradient[r·filters + f]`
@@ -254,12 +259,16 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
 /// window's maximum taken in row-major order (`v > m` replaces m), as pk_bias_maxpool_forward
 /// does. Pooled position p = py·pooledWidth + px of filter f goes to the 16 floats at
 /// `output + f·outputFilterStride + p·outputPixelStride`. `scratch` holds
-/// `poolHeight · pooledWidth · poolWidth · 16` floats.
+/// `poolHeight · pooledWidth · poolWidth · 16` floats. When `switchWords` is not NULL (training),
+/// each window's switch (as `pk_bias_maxpool_forward` records it) goes to byte `f % 4` of the
+/// 16 lanes' 32-bit words at `switchWords + (p·switchWordStride + f / 4)·16`: transposed as 32-bit
+/// values (`pk_transpose`), the words become each sample's switches, channels-last with
+/// `4·switchWordStride` bytes per position (little-endian byte order).
 void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,
                           const float *values, const float *bias, int relu, const float *input, ptrdiff_t rowStride,
                           ptrdiff_t pixelStride, ptrdiff_t pooledHeight, ptrdiff_t pooledWidth, ptrdiff_t poolHeight,
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
-                          ptrdiff_t outputPixelStride);
+                          ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride);
 
 /// Sampled dense-dense product over a compressed kernel in forward order (pk_spmm's `starts`):
 /// for each column j and each of its entries e (`starts[j·blocks] ≤ e < starts[(j + 1)·blocks]`),
