@@ -7,7 +7,8 @@ final class Workspace {
     let shapes: [[Int]]
     /// The largest batch the buffers hold.
     let capacity: Int
-    /// `activations[0]` is the input batch, `activations[i + 1]` the output of layer `i`.
+    /// `activations[0]` is the input batch, `activations[i + 1]` the output of layer `i` (empty in
+    /// training for a convolution fused with its pooling).
     let activations: [UnsafeMutableBufferPointer<Float>]
     /// Two buffers that hold, in turn, the gradient of the loss with respect to activation `i`
     /// (buffer `i % 2`): a layer reads the gradient of its output from one and writes that of its
@@ -46,10 +47,13 @@ final class Workspace {
         // Each layer writes its whole output before the next reads it, so activations need no
         // zeroing; outside training that pass over ~45 MB (the article CNN at batch 250) was 12%
         // of a sparse 250-image prediction in a profile.
-        activations = shapes.map { buffer(capacity * $0.reduce(1, *), zeroed: training) }
-        let sizes = shapes.dropFirst().map { capacity * $0.reduce(1, *) }
+        // In training, a convolution fused with its pooling writes the pooled output (and its
+        // switches) directly: its own output and that output's gradient are never held.
+        let unheld = Set(training ? model.layers.indices.filter { model.fusedPooling(at: $0, training: true) != nil }.map { $0 + 1 } : [])
+        let sizes = shapes.enumerated().map { unheld.contains($0.offset) ? 0 : capacity * $0.element.reduce(1, *) }
+        activations = sizes.map { buffer($0, zeroed: training) }
         gradients = training ? [0, 1].map { parity in
-            buffer(sizes.enumerated().filter { ($0.offset + 1) % 2 == parity }.map(\.element).max() ?? 0)
+            buffer(sizes.indices.dropFirst().filter { $0 % 2 == parity }.map { sizes[$0] }.max() ?? 0)
         } : []
         let classes = shapes.last!.reduce(1, *)
         logits = buffer(capacity * classes)
