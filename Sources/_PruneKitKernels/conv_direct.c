@@ -22,6 +22,14 @@
 #error "the direct convolution needs __builtin_elementwise_fma (clang 17 or later)"
 #endif
 
+/* The gradient at a convolution's outputs given by its pooling's gradient and switches
+   (pk_conv_direct_pool_kernel_gradient), for samples from the first the kernel reads. */
+typedef struct {
+    const float *gradient;   /* [height, width, filters] per sample */
+    const uint8_t *switches; /* switchStride bytes per pooled position */
+    ptrdiff_t switchStride, filters, height, width, poolHeight, poolWidth;
+} pk_switched_gradient;
+
 #define PK_DIRECT_TARGET
 #define PK_DIRECT_NAME(x) x##_baseline
 #define PK_DIRECT_TILE 4
@@ -82,10 +90,12 @@ void pk_conv_direct(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight
                          sampleSwitchStride);
 }
 
-void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
-                                    ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
-                                    ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
-                                    float *kernelGradient, float *biasGradient) {
+/* conv_direct_kernel_gradient on the instance matching pk_sgemm's path, from `gradient` or, when
+   `pooled` is not NULL, from a pooling's gradient and switches. */
+static void directKernelGradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                 ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                 ptrdiff_t kernelWidth, const float *gradient, const pk_switched_gradient *pooled,
+                                 ptrdiff_t filters, float *kernelGradient, float *biasGradient) {
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels;
     const ptrdiff_t rows = samples * (inputHeight - kernelHeight + 1) * (inputWidth - kernelWidth + 1);
     if (patch <= 0 || filters <= 0) return;
@@ -98,16 +108,36 @@ void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdi
 #if defined(__x86_64__)
     const pk_gemm_kernel *path = pk_gemm_active();
     if (path == &pk_gemm_kernel_avx512) {
-        conv_direct_kernel_gradient_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight,
-                                           kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient);
+        conv_direct_kernel_gradient_avx512(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth,
+                                           gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient, pooled);
         return;
     }
     if (path == &pk_gemm_kernel_avx2) {
-        conv_direct_kernel_gradient_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight,
-                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient);
+        conv_direct_kernel_gradient_avx2(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth,
+                                         gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient, pooled);
         return;
     }
 #endif
-    conv_direct_kernel_gradient_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight,
-                                         kernelWidth, gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient);
+    conv_direct_kernel_gradient_baseline(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth,
+                                         gradient, filters, vectors, blocks, kernelGradient, filters, biasGradient, pooled);
+}
+
+void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                    ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                    ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
+                                    float *kernelGradient, float *biasGradient) {
+    directKernelGradient(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, gradient, NULL,
+                   filters, kernelGradient, biasGradient);
+}
+
+void pk_conv_direct_pool_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                         ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                         ptrdiff_t kernelWidth, const float *pooledGradient, const uint8_t *switches,
+                                         ptrdiff_t switchStride, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                                         ptrdiff_t filters, float *kernelGradient, float *biasGradient) {
+    const pk_switched_gradient pooled = {
+        pooledGradient, switches, switchStride, filters, (inputHeight - kernelHeight + 1) / poolHeight,
+        (inputWidth - kernelWidth + 1) / poolWidth, poolHeight, poolWidth};
+    directKernelGradient(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, NULL, &pooled,
+                   filters, kernelGradient, biasGradient);
 }

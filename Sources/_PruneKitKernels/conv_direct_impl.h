@@ -135,7 +135,8 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
 static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAME(gradient_tile)(
     const float *input, ptrdiff_t inputSize, ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t outputWidth,
     ptrdiff_t outputPixels, const ptrdiff_t *offsets, const float *gradient, ptrdiff_t ldg, ptrdiff_t rows,
-    ptrdiff_t blocks, float *out, ptrdiff_t ldo, float *bias, const int NK, const int NV) {
+    ptrdiff_t blocks, float *out, ptrdiff_t ldo, float *bias, const pk_switched_gradient *pooled,
+    ptrdiff_t filterOffset, const int NK, const int NV) {
     pk_f32x16 t[16], s[16], sums[2] = {{0}, {0}};
     ptrdiff_t r = 0;
     for (ptrdiff_t block = 0; block < blocks; block++) {
@@ -143,19 +144,39 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
         for (int i = 0; i < NK * NV; i++) s[i] = (pk_f32x16){0};
         ptrdiff_t sample = r / outputPixels, pixel = r % outputPixels;
         ptrdiff_t y = pixel / outputWidth, x = pixel % outputWidth;
+        /* With `pooled`: the row's window (py, px) and its position in it (iy, ix), kept as x and y advance. */
+        const ptrdiff_t ph = pooled ? pooled->poolHeight : 1, pw = pooled ? pooled->poolWidth : 1;
+        ptrdiff_t py = y / ph, iy = y % ph, px = x / pw, ix = x % pw;
         for (; r < end; r++) {
             const float *patch = input + sample * inputSize + (y * inputWidth + x) * channels;
             pk_f32x16 g[4];
-            for (int v = 0; v < NV; v++) g[v] = PK_CF32X16(gradient + r * ldg + 16 * v);
+            if (pooled) {
+                /* The row's gradient from its window's pooled gradient and switch (pk_maxpool_switch_backward's values). */
+                if (py < pooled->height && px < pooled->width) {
+                    const ptrdiff_t at = (sample * pooled->height + py) * pooled->width + px;
+                    const float *source = pooled->gradient + at * pooled->filters + filterOffset;
+                    const uint8_t *switches = pooled->switches + at * pooled->switchStride + filterOffset;
+                    const pk_i32x16 k = (pk_i32x16){0} + (int32_t)(iy * pw + ix);
+                    for (int v = 0; v < NV; v++)
+                        g[v] = (pk_f32x16)((pk_i32x16)PK_CF32X16(source + 16 * v)
+                                           & (__builtin_convertvector(*(const pk_u8x16 *)(switches + 16 * v), pk_i32x16) == k));
+                } else {
+                    for (int v = 0; v < NV; v++) g[v] = (pk_f32x16){0};
+                }
+            } else {
+                for (int v = 0; v < NV; v++) g[v] = PK_CF32X16(gradient + r * ldg + 16 * v);
+            }
             if (bias)
                 for (int v = 0; v < NV; v++) sums[v] = sums[v] + g[v];
             for (int k = 0; k < NK; k++) {
                 const pk_f32x16 value = patch[offsets[k]] - (pk_f32x16){0}; /* a broadcast, −0 kept */
                 for (int v = 0; v < NV; v++) s[k * NV + v] = __builtin_elementwise_fma(value, g[v], s[k * NV + v]);
             }
+            if (++ix == pw) { ix = 0; px++; }
             if (++x == outputWidth) {
-                x = 0;
-                if (++y == outputPixels / outputWidth) { y = 0; sample++; }
+                x = ix = px = 0;
+                if (++iy == ph) { iy = 0; py++; }
+                if (++y == outputPixels / outputWidth) { y = iy = py = 0; sample++; }
             }
         }
         for (int i = 0; i < NK * NV; i++) t[i] = block == 0 ? s[i] : t[i] + s[i];
@@ -169,7 +190,7 @@ static PK_DIRECT_TARGET __attribute__((always_inline)) inline void PK_DIRECT_NAM
 static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct_kernel_gradient)(
     const float *input, ptrdiff_t samples, ptrdiff_t inputHeight, ptrdiff_t inputWidth, ptrdiff_t channels,
     ptrdiff_t kernelHeight, ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t ldg, ptrdiff_t vectors,
-    ptrdiff_t blocks, float *out, ptrdiff_t ldo, float *bias) {
+    ptrdiff_t blocks, float *out, ptrdiff_t ldo, float *bias, const pk_switched_gradient *pooled) {
     const ptrdiff_t outputHeight = inputHeight - kernelHeight + 1, outputWidth = inputWidth - kernelWidth + 1;
     const ptrdiff_t patch = kernelHeight * kernelWidth * channels, inputSize = inputHeight * inputWidth * channels;
     const ptrdiff_t outputPixels = outputHeight * outputWidth, rows = samples * outputPixels;
@@ -185,13 +206,13 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct_kernel_gradient)(
             const ptrdiff_t left = patch - k0;
             int nk = left < widest ? (int)left : widest;
             nk = nk >= 8 ? 8 : nk >= 4 ? 4 : nk;
-            const float *g = gradient + 16 * v0;
+            const float *g = gradient ? gradient + 16 * v0 : NULL;
             float *o = out + k0 * ldo + 16 * v0;
 #define PK_GRADIENT_CASE(NK, NV)                                                                                  \
     case (NK) * 8 + (NV):                                                                                         \
         PK_DIRECT_NAME(gradient_tile)(input, inputSize, inputWidth, channels, outputWidth, outputPixels,          \
                                       offsets + k0, g, ldg, rows, blocks, o, ldo,                                 \
-                                      k0 == 0 && bias ? bias + 16 * v0 : NULL, NK, NV);                           \
+                                      k0 == 0 && bias ? bias + 16 * v0 : NULL, pooled, 16 * v0, NK, NV);          \
         break;
             switch (nk * 8 + nv) {
             PK_GRADIENT_CASE(1, 1) PK_GRADIENT_CASE(2, 1) PK_GRADIENT_CASE(3, 1) PK_GRADIENT_CASE(4, 1)

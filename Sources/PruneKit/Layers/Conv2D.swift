@@ -151,10 +151,19 @@ public struct Conv2D: Layer {
                     Parallel.forEach(chunks.count) { index in
                         let samples = chunks[index]
                         let rows = samples.count * geometry.outputPixels
+                        let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
+                        if direct, let pooled, pass.inputGradient == nil {
+                            // Only the kernel and bias gradients: straight from the pooled gradient and the switches.
+                            return pk_conv_direct_pool_kernel_gradient(
+                                pass.input.baseAddress! + samples.lowerBound * geometry.inputSize, samples.count,
+                                geometry.inputHeight, geometry.inputWidth, geometry.channels, geometry.kernelHeight,
+                                geometry.kernelWidth, pass.outputGradient.baseAddress! + samples.lowerBound * pooled.outputSize,
+                                pass.switches! + samples.lowerBound * pooled.switchSize, pooled.switchStride,
+                                pooled.window.height, pooled.window.width, filters, partialKernel, partialKernel + kernelCount)
+                        }
                         let gradient = preActivationGradient(samples)
                         defer { if pooled != nil { gradient.deallocate() } }
                         let entries = skipsZeros ? GradientEntries(gradient, rows: rows, columns: filters) : nil
-                        let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
                         let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * geometry.patchSize)
                         defer { patches.deallocate() }
                         if direct {  // the bias gradient in the same pass, with sumRows's bits

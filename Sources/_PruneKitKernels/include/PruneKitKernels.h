@@ -191,6 +191,18 @@ void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdi
                                     ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
                                     float *kernelGradient, float *biasGradient);
 
+/// `pk_conv_direct_kernel_gradient` for a convolution fused with its bias, activation and max
+/// pooling, with the gradient at its outputs taken from the pooled gradient and the switches its
+/// forward pass recorded as `pk_maxpool_switch_backward` computes it, row by row in registers
+/// (the same values, so the same bits), without writing it: `pooledGradient` is
+/// `[outputHeight / poolHeight, outputWidth / poolWidth, filters]` per sample, the switches
+/// `switchStride` bytes per pooled position. `filters` must be a multiple of 16.
+void pk_conv_direct_pool_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
+                                         ptrdiff_t inputWidth, ptrdiff_t channels, ptrdiff_t kernelHeight,
+                                         ptrdiff_t kernelWidth, const float *pooledGradient, const uint8_t *switches,
+                                         ptrdiff_t switchStride, ptrdiff_t poolHeight, ptrdiff_t poolWidth,
+                                         ptrdiff_t filters, float *kernelGradient, float *biasGradient);
+
 /// The gradient of `pk_maxpool_forward` for one sample: gives each output's gradient to the first
 /// input of its window (row-major order) equal to the output, per channel, and +0 to every other
 /// of the `inputSize` values of `inputGradient` (those of a dropped last row or column included).
