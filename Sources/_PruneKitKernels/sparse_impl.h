@@ -142,7 +142,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
             PK_SPCONV_KEEP_LARGER(m, v3);                                                         \
             const ptrdiff_t pixel_ = py * pooledWidth + px0 + u / 2;                              \
             PK_F32X16(output + filter * outputFilterStride + pixel_ * outputPixelStride) = m;     \
-            if (switchWords) {                                                                    \
+            if (RECORD) {                                                                         \
                 pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};                   \
                 PK_SWITCH_STEP(pk_i32x16, sw, pending, v0, m, 0);                                 \
                 PK_SWITCH_STEP(pk_i32x16, sw, pending, v1, m, 1);                                 \
@@ -178,11 +178,13 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
         (m) = (pk_f32x16)(((pk_i32x16)(v) & larger_) | ((pk_i32x16)(m) & ~larger_));              \
     } while (0)
 
-static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
+/* The kernel's body; RECORD (a constant of each function below) says whether it records switches. */
+static PK_SPARSE_TARGET __attribute__((always_inline)) inline void PK_SPARSE_NAME(spconv_pool_lanes_body)(
     ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
     const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
     ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
-    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride,
+    const int RECORD) {
     /* Tiles of whole windows along a row, of near-equal widths and at most as many positions as
        the registers hold accumulators for (at least one window, a row of it at a time); every
        filter reads a tile's input while it is in cache, and pools its products at once. */
@@ -247,7 +249,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
                             PK_SPCONV_KEEP_LARGER(m, v);
                         }
                     PK_F32X16(output + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
-                    if (!switchWords) continue;
+                    if (!RECORD) continue;
                     pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};
                     for (ptrdiff_t i = 0; i < poolHeight; i++)
                         for (ptrdiff_t j = 0; j < poolWidth; j++) {
@@ -261,6 +263,18 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
             px0 += windows;
         }
     }
+}
+
+/* Each on its own, so that each gets its own register allocation: with the switch code inlined
+   next to it, the inference loop spilled a pointer to the stack and ran about 15% slower. */
+static PK_SPARSE_TARGET __attribute__((noinline)) void PK_SPARSE_NAME(spconv_pool_lanes_plain)(
+    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
+    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
+    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride) {
+    PK_SPARSE_NAME(spconv_pool_lanes_body)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                           pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output,
+                                           outputFilterStride, outputPixelStride, NULL, 0, 0);
 }
 
 #undef PK_SPCONV_WINDOWS_2X2
@@ -374,3 +388,29 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t
 #undef PK_SPMM_PASSES
 #undef PK_SPMM_WIDE_SINGLE_CASES
 #undef PK_SPMM_MIDDLE_SINGLE_CASES
+
+
+static PK_SPARSE_TARGET __attribute__((noinline)) void PK_SPARSE_NAME(spconv_pool_lanes_switched)(
+    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
+    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
+    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
+    PK_SPARSE_NAME(spconv_pool_lanes_body)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                           pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output,
+                                           outputFilterStride, outputPixelStride, switchWords, switchWordStride, 1);
+}
+
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
+    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
+    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
+    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
+    if (switchWords)
+        PK_SPARSE_NAME(spconv_pool_lanes_switched)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                                   pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch,
+                                                   output, outputFilterStride, outputPixelStride, switchWords, switchWordStride);
+    else
+        PK_SPARSE_NAME(spconv_pool_lanes_plain)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                                pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch,
+                                                output, outputFilterStride, outputPixelStride);
+}
