@@ -40,7 +40,7 @@ final class Workspace {
         layerKernels = training ? model.layerKernels(kernels) : model.inferenceKernels.kernels(kernels, of: model)
         self.capacity = capacity
         func buffer(_ count: Int, zeroed: Bool = true) -> UnsafeMutableBufferPointer<Float> {
-            let memory = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+            let memory = UnsafeMutableBufferPointer(start: vectorBuffer(count), count: count)
             if zeroed, let base = memory.baseAddress { pk_fill(base, count, 0) } // Float is trivial: C may initialise it
             return memory
         }

@@ -239,7 +239,7 @@ extension Conv2D: SparseComputable {
                 } else {
                     // Empty lanes of a partial group: +0.
                     func buffer(_ count: Int, zeroed: Bool) -> UnsafeMutablePointer<Float> {
-                        zeroed ? zeroedBuffer(count) : .allocate(capacity: count)
+                        zeroed ? zeroedBuffer(count) : vectorBuffer(count)
                     }
                     let partial = count < piece.count * lanes
                     input = buffer(piece.count * layout.groupStride, zeroed: partial)
@@ -252,8 +252,8 @@ extension Conv2D: SparseComputable {
                     }
                 }
                 let products = pass.outputPlanes == nil && pass.outputRows == nil
-                    ? UnsafeMutablePointer<Float>.allocate(capacity: outputLayout.groupStride) : nil
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                    ? vectorBuffer(outputLayout.groupStride) : nil
+                let scratch = vectorBuffer(scratchCount)
                 // Each window's switch in the group's 32-bit words, transposed into the samples' switches.
                 let switchWords = pass.switches.map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: switchWordCount * lanes) }
                 defer { switchWords?.deallocate() }
@@ -344,7 +344,7 @@ extension Conv2D: SparseComputable {
                                         let filterStride = filters * layout.planeStride
                                         // Each output row copied to its wide positions (the others stay 0), then one
                                         // transpose, which writes each plane up to `length`: only the rest is zeroed.
-                                        let wide = UnsafeMutablePointer<Float>.allocate(capacity: samples.count * filterStride)
+                                        let wide = vectorBuffer(samples.count * filterStride)
                                         zeroPadding(wide, rows: 0 ..< samples.count * filters, stride: layout.planeStride,
                                                     written: layout.length)
                                         let wideRows = zeroedBuffer(layout.length * filters)
@@ -368,8 +368,8 @@ extension Conv2D: SparseComputable {
                                         }
                                         guard let inputGradient = pass.inputGradient else { return }
                                         // Both written whole for each sample: pk_spmm writes every vector of a patch row.
-                                        let patches = UnsafeMutablePointer<Float>.allocate(capacity: geometry.patchSize * layout.planeStride)
-                                        let gradientPlanes = UnsafeMutablePointer<Float>.allocate(capacity: geometry.channels * layout.channelStride)
+                                        let patches = vectorBuffer(geometry.patchSize * layout.planeStride)
+                                        let gradientPlanes = vectorBuffer(geometry.channels * layout.channelStride)
                                         defer { patches.deallocate(); gradientPlanes.deallocate() }
                                         for (slot, sample) in samples.enumerated() {
                                             // patches[k, q] = Σ_f kernel[k, f] · gradient[f, q], then added back onto the input.
