@@ -94,29 +94,20 @@ static PK_DIRECT_TARGET void PK_DIRECT_NAME(conv_direct)(
                 for (ptrdiff_t v = 0; v < vectors; v++) {
                     const pk_f32x16 b = PK_CF32X16(bias + 16 * v), zero = {0};
                     pk_f32x16 m = zero;
+                    pk_i32x16 sw = {0};
                     for (ptrdiff_t i = 0; i < poolHeight; i++) {
                         for (ptrdiff_t j = 0; j < poolWidth; j++) {
                             pk_f32x16 value = PK_CF32X16(scratch + (i * outputWidth + px * poolWidth + j) * ldw + 16 * v) + b;
                             if (relu) value = (pk_f32x16)((pk_i32x16)value & (value > zero));
                             if (i == 0 && j == 0) { m = value; continue; }
-                            const pk_i32x16 larger = value > m;
-                            m = (pk_f32x16)(((pk_i32x16)value & larger) | ((pk_i32x16)m & ~larger));
+                            PK_KEEP_LARGER_SWITCH(pk_i32x16, m, sw, value, i * poolWidth + j);
                         }
                     }
                     const ptrdiff_t count = filters - 16 * v < 16 ? filters - 16 * v : 16;
                     if (count == 16) PK_F32X16(target + 16 * v) = m;
                     else for (ptrdiff_t f = 0; f < count; f++) target[16 * v + f] = m[f];
                     if (!windowSwitches) continue;
-                    /* The values again (in cache), for the first one equal to the maximum. */
-                    pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};
-                    for (ptrdiff_t i = 0; i < poolHeight; i++) {
-                        for (ptrdiff_t j = 0; j < poolWidth; j++) {
-                            pk_f32x16 value = PK_CF32X16(scratch + (i * outputWidth + px * poolWidth + j) * ldw + 16 * v) + b;
-                            if (relu) value = (pk_f32x16)((pk_i32x16)value & (value > zero));
-                            PK_SWITCH_STEP(pk_i32x16, sw, pending, value, m, i * poolWidth + j);
-                        }
-                    }
-                    PK_SWITCH_LIVE(pk_i32x16, sw, relu ? (pk_i32x16)(m > zero) : ~(pk_i32x16){0});
+                    PK_SWITCH_LIVE(pk_i32x16, sw, m, relu ? (pk_i32x16){0} : ~(pk_i32x16){0});
                     const pk_u8x16 bytes = __builtin_convertvector(sw, pk_u8x16);
                     if (count == 16) *(pk_u8x16 *)(windowSwitches + 16 * v) = bytes;
                     else for (ptrdiff_t f = 0; f < count; f++) windowSwitches[16 * v + f] = bytes[f];

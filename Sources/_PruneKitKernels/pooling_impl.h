@@ -70,39 +70,29 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_forward)(
             for (; c + LANES <= channels; c += LANES) {
                 const V b = *(const V *)(bias + c);
                 V m = *(const V *)(window + c);
+                I sw = {0};
                 PK_POOL_BIAS_ACTIVATE(m, b, relu);
                 for (ptrdiff_t i = 0; i < poolHeight; i++)
                     for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
                         V v = *(const V *)(window + (i * inputWidth + j) * channels + c);
                         PK_POOL_BIAS_ACTIVATE(v, b, relu);
-                        PK_POOL_KEEP_LARGER(m, v);
+                        PK_KEEP_LARGER_SWITCH(I, m, sw, v, i * poolWidth + j);
                     }
                 *(V *)(maximum + c) = m;
                 if (!windowSwitches) continue;
-                /* The values again (in cache), for the first one equal to the maximum. */
-                I sw = (I){0} + 255, pending = ~(I){0};
-                for (ptrdiff_t i = 0; i < poolHeight; i++)
-                    for (ptrdiff_t j = 0; j < poolWidth; j++) {
-                        V v = *(const V *)(window + (i * inputWidth + j) * channels + c);
-                        PK_POOL_BIAS_ACTIVATE(v, b, relu);
-                        PK_SWITCH_STEP(I, sw, pending, v, m, i * poolWidth + j);
-                    }
-                PK_SWITCH_LIVE(I, sw, relu ? (I)(m > (V){0}) : ~(I){0});
+                PK_SWITCH_LIVE(I, sw, m, relu ? (I){0} : ~(I){0});
                 *(U8 *)(windowSwitches + c) = __builtin_convertvector(sw, U8);
             }
             for (; c < channels; c++) {
                 float m = biasActivation(window[c], bias[c], relu);
+                int sw = 0; /* as PK_KEEP_LARGER_SWITCH */
                 for (ptrdiff_t i = 0; i < poolHeight; i++)
                     for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
                         const float v = biasActivation(window[(i * inputWidth + j) * channels + c], bias[c], relu);
-                        m = v > m ? v : m;
+                        if (v > m) { m = v; sw = (int)(i * poolWidth + j); }
                     }
                 maximum[c] = m;
-                if (!windowSwitches) continue;
-                int sw = 255;
-                for (ptrdiff_t k = poolHeight * poolWidth - 1; k >= 0; k--)
-                    if (biasActivation(window[((k / poolWidth) * inputWidth + k % poolWidth) * channels + c], bias[c], relu) == m) sw = (int)k;
-                windowSwitches[c] = (uint8_t)(!relu || m > 0.0f ? sw : 255);
+                if (windowSwitches) windowSwitches[c] = (uint8_t)(m == m && (!relu || m > 0.0f) ? sw : 255);
             }
         }
     }

@@ -137,19 +137,13 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
             PK_SPCONV_ACTIVATE(v2, b, keep);                                                      \
             PK_SPCONV_ACTIVATE(v3, b, keep);                                                      \
             pk_f32x16 m = v0;                                                                     \
-            PK_SPCONV_KEEP_LARGER(m, v1);                                                         \
-            PK_SPCONV_KEEP_LARGER(m, v2);                                                         \
-            PK_SPCONV_KEEP_LARGER(m, v3);                                                         \
+            pk_i32x16 sw = {0};                                                                   \
+            PK_SPCONV_KEEP_LARGER(m, sw, v1, 1);                                                  \
+            PK_SPCONV_KEEP_LARGER(m, sw, v2, 2);                                                  \
+            PK_SPCONV_KEEP_LARGER(m, sw, v3, 3);                                                  \
             const ptrdiff_t pixel_ = py * pooledWidth + px0 + u / 2;                              \
             PK_F32X16(output + filter * outputFilterStride + pixel_ * outputPixelStride) = m;     \
-            if (RECORD) {                                                                         \
-                pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};                   \
-                PK_SWITCH_STEP(pk_i32x16, sw, pending, v0, m, 0);                                 \
-                PK_SWITCH_STEP(pk_i32x16, sw, pending, v1, m, 1);                                 \
-                PK_SWITCH_STEP(pk_i32x16, sw, pending, v2, m, 2);                                 \
-                PK_SWITCH_STEP(pk_i32x16, sw, pending, v3, m, 3);                                 \
-                PK_SPCONV_STORE_SWITCH(sw, m, pixel_);                                            \
-            }                                                                                     \
+            if (RECORD) PK_SPCONV_STORE_SWITCH(sw, m, pixel_);                                    \
         }                                                                                         \
     } while (0)
 
@@ -157,7 +151,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
    passes) into byte filter % 4 of its 16 lanes' words (pk_spconv_pool_lanes' switchWords). */
 #define PK_SPCONV_STORE_SWITCH(sw, m, pixel)                                                      \
     do {                                                                                          \
-        PK_SWITCH_LIVE(pk_i32x16, sw, ((m) > (pk_f32x16){0}) | keep);                             \
+        PK_SWITCH_LIVE(pk_i32x16, sw, m, keep);                                                   \
         pk_i32x16 *word_ = (pk_i32x16 *)(switchWords + ((pixel) * switchWordStride + filter / 4) * 16); \
         const int shift_ = (int)(filter % 4) * 8;                                                 \
         const pk_u32x16 byte_ = (pk_u32x16)(sw) << shift_, mask_ = (pk_u32x16){0} + (0xFFu << shift_); \
@@ -172,10 +166,15 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
         (v) = (v) + (b);                                                                          \
         (v) = (pk_f32x16)((pk_i32x16)(v) & (((v) > (pk_f32x16){0}) | (keep)));                    \
     } while (0)
-#define PK_SPCONV_KEEP_LARGER(m, v)                                                               \
+/* m = v > m ? v : m, and with RECORD (a constant) the switch sw = k there (PK_KEEP_LARGER_SWITCH). */
+#define PK_SPCONV_KEEP_LARGER(m, sw, v, k)                                                        \
     do {                                                                                          \
-        const pk_i32x16 larger_ = (v) > (m);                                                      \
-        (m) = (pk_f32x16)(((pk_i32x16)(v) & larger_) | ((pk_i32x16)(m) & ~larger_));              \
+        if (RECORD) {                                                                             \
+            PK_KEEP_LARGER_SWITCH(pk_i32x16, m, sw, v, k);                                        \
+        } else {                                                                                  \
+            const pk_i32x16 larger_ = (v) > (m);                                                  \
+            (m) = (pk_f32x16)(((pk_i32x16)(v) & larger_) | ((pk_i32x16)(m) & ~larger_));          \
+        }                                                                                         \
     } while (0)
 
 /* The kernel's body; RECORD (a constant of each function below) says whether it records switches. */
@@ -241,23 +240,16 @@ static PK_SPARSE_TARGET __attribute__((always_inline)) inline void PK_SPARSE_NAM
                 for (ptrdiff_t w = 0; w < windows; w++) {
                     const float *window = scratch + w * poolWidth * 16;
                     pk_f32x16 m = PK_CF32X16(window);
+                    pk_i32x16 sw = {0};
                     PK_SPCONV_ACTIVATE(m, b, keep);
                     for (ptrdiff_t i = 0; i < poolHeight; i++)
                         for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++) {
                             pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
                             PK_SPCONV_ACTIVATE(v, b, keep);
-                            PK_SPCONV_KEEP_LARGER(m, v);
+                            PK_SPCONV_KEEP_LARGER(m, sw, v, i * poolWidth + j);
                         }
                     PK_F32X16(output + filter * outputFilterStride + (py * pooledWidth + px0 + w) * outputPixelStride) = m;
-                    if (!RECORD) continue;
-                    pk_i32x16 sw = (pk_i32x16){0} + 255, pending = ~(pk_i32x16){0};
-                    for (ptrdiff_t i = 0; i < poolHeight; i++)
-                        for (ptrdiff_t j = 0; j < poolWidth; j++) {
-                            pk_f32x16 v = PK_CF32X16(window + (i * columns + j) * 16);
-                            PK_SPCONV_ACTIVATE(v, b, keep);
-                            PK_SWITCH_STEP(pk_i32x16, sw, pending, v, m, i * poolWidth + j);
-                        }
-                    PK_SPCONV_STORE_SWITCH(sw, m, py * pooledWidth + px0 + w);
+                    if (RECORD) PK_SPCONV_STORE_SWITCH(sw, m, py * pooledWidth + px0 + w);
                 }
             }
             px0 += windows;

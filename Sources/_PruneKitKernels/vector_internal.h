@@ -26,18 +26,24 @@ typedef uint32_t pk_u32x16 __attribute__((vector_size(64), aligned(4), may_alias
 typedef uint8_t pk_u8x8 __attribute__((vector_size(8), aligned(1), may_alias));
 typedef uint8_t pk_u8x16 __attribute__((vector_size(16), aligned(1), may_alias));
 
-/* One step of a max-pooling window's switch (the first value, row-major, equal to the window's
-   maximum), lane by lane on int vectors of type I: where VALUE == MAXIMUM and no earlier value
-   hit (PENDING), SW becomes K. Start with SW = 255 (none) and PENDING all ones, walk the window in
-   row-major order, then PK_SWITCH_LIVE. */
-#define PK_SWITCH_STEP(I, sw, pending, value, maximum, k)              \
-    do {                                                               \
-        const I hit_ = (I)((value) == (maximum)) & (pending);          \
-        (sw) = ((sw) & ~hit_) | (((I){0} + (int32_t)(k)) & hit_);      \
-        (pending) &= ~hit_;                                            \
+/* A max-pooling window's maximum M and switch SW (int vectors of type I), lane by lane: V, the
+   window's value K in row-major order, replaces M where V > M, and SW becomes K there. Starting
+   from the first value (M = it, SW = 0), SW ends as the first value equal to the maximum — every
+   value before it is smaller — unless the first value is NaN, which nothing replaces and nothing
+   equals (PK_SWITCH_LIVE). */
+#define PK_KEEP_LARGER_SWITCH(I, m, sw, v, k)                                    \
+    do {                                                                         \
+        const I larger_ = (I)((v) > (m));                                        \
+        (m) = (__typeof__(m))(((I)(v) & larger_) | ((I)(m) & ~larger_));         \
+        (sw) = ((sw) & ~larger_) | (((I){0} + (int32_t)(k)) & larger_);          \
     } while (0)
-/* 255 (no gradient) in the lanes where LIVE is 0: with a ReLU, windows whose maximum is not above 0. */
-#define PK_SWITCH_LIVE(I, sw, live) ((sw) = ((sw) & (live)) | (((I){0} + 255) & ~(live)))
+/* 255 (no gradient) where the window's maximum M passes none: a NaN, or with a ReLU (RELU_MASK 0;
+   all ones without) a maximum not above 0. */
+#define PK_SWITCH_LIVE(I, sw, m, reluMask)                                                         \
+    do {                                                                                         \
+        const I live_ = (I)((m) == (m)) & ((I)((m) > (__typeof__(m)){0}) | (reluMask));            \
+        (sw) = ((sw) & live_) | (((I){0} + 255) & ~live_);                                        \
+    } while (0)
 
 /* The float vector at p (any alignment), as an lvalue. */
 #define PK_F32X8(p) (*(pk_f32x8 *)(p))
