@@ -44,12 +44,20 @@ final class Workspace {
             if zeroed, let base = memory.baseAddress { pk_fill(base, count, 0) } // Float is trivial: C may initialise it
             return memory
         }
+        // In training, for each convolution fused with its pooling: its switches, written with the
+        // pooled output; its own output and that output's gradient are never held.
+        var switches: [Int: UnsafeMutableBufferPointer<UInt8>] = [:]
+        for index in model.layers.indices where training {
+            guard let window = model.fusedPooling(at: index, training: true), let conv = model.layers[index] as? Conv2D else { continue }
+            let geometry = Conv2D.Geometry(inputShape: shapes[index], kernelSize: conv.kernelSize)
+            let bytes = capacity * Conv2D.Pooling(window: window, geometry: geometry, filters: conv.filters).switchSize
+            switches[index] = UnsafeMutableBufferPointer(start: vectorBuffer(bytes, of: UInt8.self), count: bytes)
+        }
+        self.switches = switches
+        let unheld = Set(switches.keys.map { $0 + 1 })
         // Each layer writes its whole output before the next reads it, so activations need no
         // zeroing; outside training that pass over ~45 MB (the article CNN at batch 250) was 12%
         // of a sparse 250-image prediction in a profile.
-        // In training, a convolution fused with its pooling writes the pooled output (and its
-        // switches) directly: its own output and that output's gradient are never held.
-        let unheld = Set(training ? model.layers.indices.filter { model.fusedPooling(at: $0, training: true) != nil }.map { $0 + 1 } : [])
         let sizes = shapes.enumerated().map { unheld.contains($0.offset) ? 0 : capacity * $0.element.reduce(1, *) }
         activations = sizes.map { buffer($0, zeroed: training) }
         gradients = training ? [0, 1].map { parity in
@@ -62,16 +70,6 @@ final class Workspace {
         handoffs = training ? [] : model.planesHandoffs(kernels: layerKernels, shapes: shapes).map {
             ($0, buffer($0.floats(capacity: capacity), zeroed: false))
         }
-        var switches: [Int: UnsafeMutableBufferPointer<UInt8>] = [:]
-        for index in model.layers.indices where training {
-            guard let window = model.fusedPooling(at: index, training: true), let conv = model.layers[index] as? Conv2D else { continue }
-            let geometry = Conv2D.Geometry(inputShape: shapes[index], kernelSize: conv.kernelSize)
-            // Whole words (pk_spconv_pool_lanes' transposes) at any batch size.
-            let bytes = capacity * Conv2D.Pooling(window: window, geometry: geometry, filters: conv.filters).switchSize
-            let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes, alignment: 64)
-            switches[index] = memory.bindMemory(to: UInt8.self)
-        }
-        self.switches = switches
     }
 
     /// The wide planes that layer `index` writes (`producer`) or reads (consumer), if any.

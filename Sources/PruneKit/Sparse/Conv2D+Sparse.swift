@@ -255,7 +255,7 @@ extension Conv2D: SparseComputable {
                     ? vectorBuffer(outputLayout.groupStride) : nil
                 let scratch = vectorBuffer(scratchCount)
                 // Each window's switch in the group's 32-bit words, transposed into the samples' switches.
-                let switchWords = pass.switches.map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: switchWordCount * lanes) }
+                let switchWords = pass.switches.map { _ in vectorBuffer(switchWordCount * lanes, of: Int32.self) }
                 defer { switchWords?.deallocate() }
                 owned += [scratch] + (products.map { [$0] } ?? [])
                 for group in 0 ..< piece.count {

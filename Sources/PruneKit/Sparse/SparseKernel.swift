@@ -163,14 +163,15 @@ func zeroPadding(_ buffer: UnsafeMutablePointer<Float>, rows: Range<Int>, stride
     for row in rows { pk_fill(buffer + row * stride + written, stride - written, 0) }
 }
 
-/// `count` uninitialised floats from a 64-byte boundary, freed by the caller with `deallocate()`:
+/// `count` uninitialised elements (floats unless `type` says otherwise) from a 64-byte boundary,
+/// freed by the caller with `deallocate()`:
 /// whole cache lines for the 16-lane vectors the kernels load. Where `malloc` puts a large
 /// buffer depends on what was freed before, and a lane group that starts mid-line splits every
 /// vector load in two: the stripped 87.5% CNN's sparse inference ran 15% slower after a training
 /// run that freed other buffers.
-func vectorBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        .bindMemory(to: Float.self, capacity: max(count, 1))
+func vectorBuffer<Element>(_ count: Int, of type: Element.Type = Float.self) -> UnsafeMutablePointer<Element> {
+    UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Element>.stride, alignment: 64)
+        .bindMemory(to: Element.self, capacity: max(count, 1))
 }
 
 /// A zero-filled ``vectorBuffer(_:)`` of `count` floats, freed by the caller.
