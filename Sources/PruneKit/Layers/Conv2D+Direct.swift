@@ -53,7 +53,7 @@ extension Conv2D {
         /// samples into `output`, with the bits of those steps one after the other; and each
         /// window's switch into `switches` when given (``Conv2D/Pooling/switchSize`` bytes per sample).
         func pooled(_ input: UnsafePointer<Float>, samples: Int, pooling pooled: Pooling, relu: Bool,
-                    into output: UnsafeMutablePointer<Float>, switches: UnsafeMutablePointer<UInt8>? = nil) {
+                    into output: UnsafeMutablePointer<Float>, switches: UnsafeMutablePointer<UInt8>?) {
             run(input, samples: samples, bias: true, relu: relu, window: pooled.window, into: output,
                 switches: switches, switchStride: pooled.switchStride, sampleSwitchStride: pooled.switchSize)
         }
