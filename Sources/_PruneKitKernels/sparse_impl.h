@@ -322,7 +322,7 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
                     }
                 }
                 for (int i = 0; i < group; i++) {
-                    if (finish) PK_SPARSE_REDUCE(acc[i], out[positions[e + i]]);
+                    if (finish) PK_SPARSE_REDUCE(acc[i], out[positions ? positions[e + i] : e + i - first]);
                     else PK_F32X16(partial + 16 * (ptrdiff_t)(e + i - first)) = acc[i];
                 }
                 e += group;

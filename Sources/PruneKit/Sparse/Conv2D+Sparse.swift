@@ -316,11 +316,12 @@ extension Conv2D: SparseComputable {
     func backwardSparse(_ pass: BackwardPass, kernel sparse: SparseKernel, pooling pooled: Pooling?) {
         let geometry = Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)
         let layout = WideLayout(geometry: geometry)
-        let kernelCount = geometry.patchSize * filters
+        // Each chunk's kernel gradient at the kept positions only, in entry order, then its bias gradient.
+        let entries = sparse.count
         let outputSize = geometry.outputPixels * filters
         let chunks = geometry.chunks(batchSize: pass.batchSize, filters: filters)
-        var partials = [Float](unsafeUninitializedCapacity: chunks.count * (kernelCount + filters)) { _, count in
-            count = chunks.count * (kernelCount + filters)
+        var partials = [Float](unsafeUninitializedCapacity: chunks.count * (entries + filters)) { _, count in
+            count = chunks.count * (entries + filters)
         }
         // Kernel gradient entries, filter by filter: the input-plane offset of each entry's patch element.
         let patchOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
@@ -338,8 +339,8 @@ extension Conv2D: SparseComputable {
                                         let rows = samples.count * geometry.outputPixels
                                         let gradient = preActivationGradient(samples)
                                         defer { if pooled != nil { gradient.deallocate() } }
-                                        let partialKernel = partials.baseAddress! + index * (kernelCount + filters)
-                                        Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + kernelCount)
+                                        let partialKernel = partials.baseAddress! + index * (entries + filters)
+                                        Elementwise.sumRows(gradient, rows: rows, width: filters, into: partialKernel + entries)
                                         // The gradient as wide filter planes, zero at the dropped positions.
                                         let filterStride = filters * layout.planeStride
                                         // Each output row copied to its wide positions (the others stay 0), then one
@@ -358,13 +359,12 @@ extension Conv2D: SparseComputable {
                                             }
                                             pk_transpose(layout.length, filters, wideRows, filters, wide + slot * filterStride, layout.planeStride)
                                         }
-                                        pk_fill(partialKernel, kernelCount, 0)
                                         let sums = UnsafeMutablePointer<Float>.allocate(capacity: 16 * max(sparse.count, 1))
                                         defer { sums.deallocate() }
                                         sparse.columnStarts.withUnsafeBufferPointer { columnStarts in
                                             pk_sddmm(filters, sparse.rowBlocks, columnStarts.baseAddress!, patchOffsets.baseAddress, 1,
                                                      planes, layout.sampleStride, wide, layout.planeStride, filterStride, samples.count,
-                                                     layout.length, positions.baseAddress, sums, partialKernel)
+                                                     layout.length, nil, sums, partialKernel)
                                         }
                                         guard let inputGradient = pass.inputGradient else { return }
                                         // Both written whole for each sample: pk_spmm writes every vector of a patch row.
@@ -386,8 +386,14 @@ extension Conv2D: SparseComputable {
                                         }
                                     }
                                   }
-                                    sumPartials(partials.baseAddress!, count: chunks.count, stride: kernelCount + filters,
-                                                into: [(0, pass.parameterGradients[0]), (kernelCount, pass.parameterGradients[1])])
+                                    // Summed chunk by chunk in order (as over the whole kernel), then put at the kept positions.
+                                    let kept = UnsafeMutableBufferPointer<Float>.allocate(capacity: entries)
+                                    defer { kept.deallocate() }
+                                    sumPartials(partials.baseAddress!, count: chunks.count, stride: entries + filters,
+                                                into: [(0, kept), (entries, pass.parameterGradients[1])])
+                                    let kernelGradient = pass.parameterGradients[0].baseAddress!
+                                    pk_fill(kernelGradient, pass.parameterGradients[0].count, 0)
+                                    for (entry, position) in positions.enumerated() { kernelGradient[Int(position)] = kept[entry] }
                                 }
                             }
                         }

@@ -284,7 +284,8 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
 
 /// Sampled dense-dense product over a compressed kernel in forward order (pk_spmm's `starts`):
 /// for each column j and each of its entries e (`starts[j·blocks] ≤ e < starts[(j + 1)·blocks]`),
-/// `out[positions[e]]` = the dot product of a[s·aStride + aOffsets[e]·aScale + r] and
+/// `out[positions[e]]` (`out[e − starts[0]]` when `positions` is NULL: the entries' own order)
+/// = the dot product of a[s·aStride + aOffsets[e]·aScale + r] and
 /// b[s·bStride + j·ldb + r] over segments s and rows r < roundUp(length, 16), summed in 16 lanes
 /// (lane l takes r ≡ l mod 16, by fused multiply-adds in ascending s then r, from +0), then the
 /// lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4}, result = (q₀ + q₂) + (q₁ + q₃). The
