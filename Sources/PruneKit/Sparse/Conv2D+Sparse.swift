@@ -158,9 +158,10 @@ extension Conv2D: SparseComputable {
     }
 
     /// Memory layout of a batch for ``pk_spconv_pool_lanes``: groups of 16 samples, each a vector of
-    /// one value per sample, as channel-major planes — value `(y, x, c)` of the samples of group `g`
-    /// at `g·groupStride + (c·pixels + y·width + x)·16`. A partial last group's empty lanes hold
-    /// values that are computed and dropped.
+    /// one value per sample, channels-last — value `(y, x, c)` of the samples of group `g` at
+    /// `g·groupStride + ((y·width + x)·channels + c)·16`: the 16 samples' values transposed, so
+    /// one transpose lays a group out. A partial last group's empty lanes hold values that are
+    /// computed and dropped.
     struct LaneLayout {
         /// Samples per group: the 16 lanes of a vector.
         static let lanes = 16
@@ -179,28 +180,22 @@ extension Conv2D: SparseComputable {
 
         init(shape: [Int]) { (height, width, channels) = (shape[0], shape[1], shape[2]) }
 
+        /// Floats from one pixel to the next.
+        var pixelStride: Int { channels * Self.lanes }
+        /// Floats from one row to the next.
+        var rowStride: Int { width * pixelStride }
+
         /// Offset of each kernel element of a convolution with `geometry` on this layout, from its
         /// output's position.
         func patchOffsets(_ geometry: Geometry) -> [Int32] {
-            geometry.patchOffsets { row, column, channel in (channel * pixels + row * width + column) * Self.lanes }
+            geometry.patchOffsets { row, column, channel in row * rowStride + column * pixelStride + channel * Self.lanes }
         }
 
         /// The `samples` (at most 16) channels-last samples at `source` into the group at
-        /// `destination` (the other lanes are not written), through `staging` (``groupStride``
-        /// floats) when there are several channels.
-        func load(_ source: UnsafePointer<Float>, samples: Int, into destination: UnsafeMutablePointer<Float>,
-                  staging: UnsafeMutablePointer<Float>) {
+        /// `destination` (the other lanes are not written).
+        func load(_ source: UnsafePointer<Float>, samples: Int, into destination: UnsafeMutablePointer<Float>) {
             let size = pixels * channels
-            guard channels > 1 else { return pk_transpose(samples, size, source, size, destination, Self.lanes) }
-            pk_transpose(samples, size, source, size, staging, Self.lanes) // [pixel][channel][16]
-            let from = UnsafeRawPointer(staging), to = UnsafeMutableRawPointer(destination)
-            let vector = MemoryLayout<SIMD16<Float>>.size
-            for pixel in 0 ..< pixels {
-                for channel in 0 ..< channels {
-                    let value = from.loadUnaligned(fromByteOffset: (pixel * channels + channel) * vector, as: SIMD16<Float>.self)
-                    to.storeBytes(of: value, toByteOffset: (channel * pixels + pixel) * vector, as: SIMD16<Float>.self)
-                }
-            }
+            pk_transpose(samples, size, source, size, destination, Self.lanes)
         }
     }
 
@@ -221,12 +216,11 @@ extension Conv2D: SparseComputable {
         let switchWordCount = pooled.switchSize / 4
         let entryOffsets = gathered(layout.patchOffsets(Geometry(inputShape: pass.inputShape, kernelSize: kernelSize)),
                                     at: sparse.columnEntryRows)
-        // Channel-major lane groups for the next convolution, feature rows for the next Dense
-        // layer, else [pixel][filter][16] per group, to transpose to channels-last.
+        // Feature rows for the next Dense layer, else lane groups (for the next convolution, or
+        // to transpose to channels-last).
         let (filterStride, pixelStride) =
-            if pass.outputPlanes != nil { (outputLayout.pixels * lanes, lanes) }
-            else if pass.outputRows != nil { (FeatureRows.stride, filters * FeatureRows.stride) }
-            else { (lanes, filters * lanes) }
+            if pass.outputRows != nil { (FeatureRows.stride, filters * FeatureRows.stride) }
+            else { (lanes, outputLayout.pixelStride) }
         withForwardOperands(sparse, offsets: entryOffsets) { operands in
             Parallel.forEach(pieces.count) { index in
                 let piece = pieces[index]
@@ -238,17 +232,12 @@ extension Conv2D: SparseComputable {
                     input = planes.base + piece.lowerBound * layout.groupStride
                 } else {
                     // Empty lanes of a partial group: +0.
-                    func buffer(_ count: Int, zeroed: Bool) -> UnsafeMutablePointer<Float> {
-                        zeroed ? zeroedBuffer(count) : vectorBuffer(count)
-                    }
-                    let partial = count < piece.count * lanes
-                    input = buffer(piece.count * layout.groupStride, zeroed: partial)
-                    let staging = buffer(layout.channels > 1 ? layout.groupStride : 1, zeroed: partial)
-                    owned += [input, staging]
+                    let floats = piece.count * layout.groupStride
+                    input = count < piece.count * lanes ? zeroedBuffer(floats) : vectorBuffer(floats)
+                    owned.append(input)
                     for group in 0 ..< piece.count {
                         layout.load(pass.input.baseAddress! + (first + group * lanes) * layout.pixels * layout.channels,
-                                    samples: min(lanes, count - group * lanes), into: input + group * layout.groupStride,
-                                    staging: staging)
+                                    samples: min(lanes, count - group * lanes), into: input + group * layout.groupStride)
                     }
                 }
                 let products = pass.outputPlanes == nil && pass.outputRows == nil
@@ -263,7 +252,7 @@ extension Conv2D: SparseComputable {
                         ?? pass.outputRows?.start(of: first + group * lanes) ?? products!
                     pk_spconv_pool_lanes(filters, sparse.rowBlocks, operands.starts, operands.offsets, operands.values,
                                          operands.bias, activation == .relu ? 1 : 0, input + group * layout.groupStride,
-                                         layout.width * lanes, lanes, pooled.outputHeight, pooled.outputWidth,
+                                         layout.rowStride, layout.pixelStride, pooled.outputHeight, pooled.outputWidth,
                                          pooled.window.height, pooled.window.width, scratch, output, filterStride, pixelStride,
                                          switchWords, pooled.switchStride / 4)
                     let samples = min(lanes, count - group * lanes)
