@@ -114,11 +114,11 @@ void pk_spmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const i
 }
 
 void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets,
-              ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
-              ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
+              ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, const int32_t *bOffsets,
+              ptrdiff_t bStride, ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
     if (columns <= 0) return;
-    PK_PATH_DISPATCH(sddmm, columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bStride, segments, length,
-                       positions, partial, out);
+    PK_PATH_DISPATCH(sddmm, columns, blocks, starts, aOffsets, aScale, a, aStride, b, ldb, bOffsets, bStride, segments,
+                       length, positions, partial, out);
 }
 
 void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets,

@@ -285,51 +285,60 @@ static PK_SPARSE_TARGET __attribute__((noinline)) void PK_SPARSE_NAME(spconv_poo
         (result) = d0_ + d1_;                                                                           \
     } while (0)
 
+/* pk_sddmm's N chains for entries e ..< e + N of one column, as one segment adds to them. */
+#define PK_SDDMM_CHAINS(N)                                                                                   \
+    do {                                                                                                     \
+        pk_f32x16 acc[(N)];                                                                                  \
+        const float *pa[(N)];                                                                                \
+        for (int i = 0; i < (N); i++) {                                                                      \
+            pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;                             \
+            acc[i] = resume ? PK_CF32X16(partial + 16 * (ptrdiff_t)(e + i - first)) : (pk_f32x16){0};       \
+        }                                                                                                    \
+        for (ptrdiff_t v = 0; v < vectors; v++) {                                                            \
+            const pk_f32x16 bv = PK_CF32X16(pb + 16 * v);                                                    \
+            for (int i = 0; i < (N); i++) acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), bv, acc[i]); \
+        }                                                                                                    \
+        for (int i = 0; i < (N); i++) {                                                                      \
+            if (finish) PK_SPARSE_REDUCE(acc[i], out[positions ? positions[e + i] : e + i - first]);         \
+            else PK_F32X16(partial + 16 * (ptrdiff_t)(e + i - first)) = acc[i];                              \
+        }                                                                                                    \
+    } while (0)
+
 /* PK_SDDMM_GROUP (≤ 8) entries of one column at a time, each with its own chain: the column's b
    vector is loaded once for all of them, and the chains hide the fused multiply-adds' latency.
    Segment by segment, so that one segment's a and b stay in cache while every entry reads them;
    between segments each chain waits in `partial` (16 floats per entry). */
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(sddmm)(
     ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets, ptrdiff_t aScale,
-    const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride, ptrdiff_t segments,
-    ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
+    const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, const int32_t *bOffsets, ptrdiff_t bStride,
+    ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out) {
     const ptrdiff_t vectors = (length + 15) / 16;
     const int32_t first = starts[0];
     for (ptrdiff_t segment = 0; segment < segments; segment++) {
         const int resume = segment > 0, finish = segment == segments - 1;
         for (ptrdiff_t column = 0; column < columns; column++) {
-            const float *pb = b + segment * bStride + column * ldb;
+            const float *pb = b + segment * bStride + (bOffsets ? (ptrdiff_t)bOffsets[column] : column * ldb);
             const int32_t end = starts[(column + 1) * blocks];
             for (int32_t e = starts[column * blocks]; e < end;) {
                 const int group = end - e < PK_SDDMM_GROUP ? (int)(end - e) : PK_SDDMM_GROUP;
-                pk_f32x16 acc[8] = {{0}};
-                const float *pa[8];
-                for (int i = 0; i < group; i++) {
-                    pa[i] = a + segment * aStride + (ptrdiff_t)aOffsets[e + i] * aScale;
-                    if (resume) acc[i] = PK_CF32X16(partial + 16 * (ptrdiff_t)(e + i - first));
-                }
-                if (group == PK_SDDMM_GROUP) {
-                    for (ptrdiff_t v = 0; v < vectors; v++) {
-                        const pk_f32x16 bv = PK_CF32X16(pb + 16 * v);
-                        for (int i = 0; i < PK_SDDMM_GROUP; i++)
-                            acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), bv, acc[i]);
-                    }
-                } else {
-                    for (ptrdiff_t v = 0; v < vectors; v++) {
-                        const pk_f32x16 bv = PK_CF32X16(pb + 16 * v);
-                        for (int i = 0; i < group; i++)
-                            acc[i] = __builtin_elementwise_fma(PK_CF32X16(pa[i] + 16 * v), bv, acc[i]);
-                    }
-                }
-                for (int i = 0; i < group; i++) {
-                    if (finish) PK_SPARSE_REDUCE(acc[i], out[positions ? positions[e + i] : e + i - first]);
-                    else PK_F32X16(partial + 16 * (ptrdiff_t)(e + i - first)) = acc[i];
+                /* A constant number of chains per case, so that they stay in registers. */
+                switch (group) {
+                case 8: PK_SDDMM_CHAINS(8); break;
+                case 7: PK_SDDMM_CHAINS(7); break;
+                case 6: PK_SDDMM_CHAINS(6); break;
+                case 5: PK_SDDMM_CHAINS(5); break;
+                case 4: PK_SDDMM_CHAINS(4); break;
+                case 3: PK_SDDMM_CHAINS(3); break;
+                case 2: PK_SDDMM_CHAINS(2); break;
+                default: PK_SDDMM_CHAINS(1); break;
                 }
                 e += group;
             }
         }
     }
 }
+
+#undef PK_SDDMM_CHAINS
 
 static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmv)(
     ptrdiff_t rows, ptrdiff_t blocks, const int32_t *starts, ptrdiff_t rowStride, const int32_t *entryColumns,

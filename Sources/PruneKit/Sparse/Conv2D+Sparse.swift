@@ -312,15 +312,16 @@ extension Conv2D: SparseComputable {
         var partials = [Float](unsafeUninitializedCapacity: chunks.count * (entries + filters)) { _, count in
             count = chunks.count * (entries + filters)
         }
-        // Kernel gradient entries, filter by filter: the input-plane offset of each entry's patch element.
-        let patchOffsets = gathered(layout.patchOffsets, at: sparse.columnEntryRows)
+        // The input-plane offset of each patch element: the kernel gradient's entries patch element
+        // by patch element, each plane read once for all the entries of its row.
+        let patchOffsets = layout.patchOffsets
         parameters[0].scalars.withUnsafeBufferPointer { kernel in
             let weights = sparse.rowWeights(kernel.baseAddress!)
             patchOffsets.withUnsafeBufferPointer { patchOffsets in
                 sparse.rowEntryColumns.withUnsafeBufferPointer { filterOffsets in
                     weights.withUnsafeBufferPointer { values in
                         sparse.rowStarts.withUnsafeBufferPointer { starts in
-                            sparse.columnEntryPositions.withUnsafeBufferPointer { positions in
+                            sparse.rowEntryPositions.withUnsafeBufferPointer { positions in
                                 partials.withUnsafeMutableBufferPointer { partials in
                                   withPreActivationGradient(pass, pooling: pooled, geometry: geometry) { preActivationGradient in
                                     Parallel.forEach(chunks.count) { index in
@@ -350,11 +351,9 @@ extension Conv2D: SparseComputable {
                                         }
                                         let sums = UnsafeMutablePointer<Float>.allocate(capacity: 16 * max(sparse.count, 1))
                                         defer { sums.deallocate() }
-                                        sparse.columnStarts.withUnsafeBufferPointer { columnStarts in
-                                            pk_sddmm(filters, sparse.rowBlocks, columnStarts.baseAddress!, patchOffsets.baseAddress, 1,
-                                                     planes, layout.sampleStride, wide, layout.planeStride, filterStride, samples.count,
-                                                     layout.length, nil, sums, partialKernel)
-                                        }
+                                        pk_sddmm(geometry.patchSize, sparse.columnBlocks, starts.baseAddress!, filterOffsets.baseAddress,
+                                                 layout.planeStride, wide, filterStride, planes, 0, patchOffsets.baseAddress,
+                                                 layout.sampleStride, samples.count, layout.length, nil, sums, partialKernel)
                                         guard let inputGradient = pass.inputGradient else { return }
                                         // Both written whole for each sample: pk_spmm writes every vector of a patch row.
                                         let patches = vectorBuffer(geometry.patchSize * layout.planeStride)

@@ -130,8 +130,8 @@ extension Dense: SparseComputable {
                                             // kernelGradient[:, units] at kept positions, unit by unit.
                                             let block = unitBlocks[index]
                                             pk_sddmm(block.count, sparse.rowBlocks, columnStarts.baseAddress! + block.lowerBound * sparse.rowBlocks,
-                                                     entryRows.baseAddress, stride, inputT, 0, gradientT + block.lowerBound * stride, stride, 0,
-                                                     1, batch, positions.baseAddress, nil, kernelGradient)
+                                                     entryRows.baseAddress, stride, inputT, 0, gradientT + block.lowerBound * stride, stride, nil,
+                                                     0, 1, batch, positions.baseAddress, nil, kernelGradient)
                                         } else {
                                             // inputGradient[rows, :] = gradient[rows, :] · kernelᵀ
                                             let rows = batchBlocks[index - unitBlocks.count]

@@ -282,19 +282,22 @@ void pk_spconv_pool_lanes(ptrdiff_t filters, ptrdiff_t blocks, const int32_t *st
                           ptrdiff_t poolWidth, float *scratch, float *output, ptrdiff_t outputFilterStride,
                           ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride);
 
-/// Sampled dense-dense product over a compressed kernel in forward order (pk_spmm's `starts`):
-/// for each column j and each of its entries e (`starts[j·blocks] ≤ e < starts[(j + 1)·blocks]`),
-/// `out[positions[e]]` (`out[e − starts[0]]` when `positions` is NULL: the entries' own order)
-/// = the dot product of a[s·aStride + aOffsets[e]·aScale + r] and
-/// b[s·bStride + j·ldb + r] over segments s and rows r < roundUp(length, 16), summed in 16 lanes
-/// (lane l takes r ≡ l mod 16, by fused multiply-adds in ascending s then r, from +0), then the
-/// lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4}, result = (q₀ + q₂) + (q₁ + q₃). The
-/// caller pads so that b is 0 and a finite for rows ≥ `length`. With more than one segment,
-/// `partial` holds 16 floats per entry (`starts[columns·blocks] − starts[0]` entries), where the
-/// sums wait between segments (each segment's a and b are read while in cache); else it may be NULL.
+/// Sampled dense-dense product over a compressed kernel's entry lists (pk_spmm's `starts`, in
+/// forward or input-gradient order): for each list j ("column") and each of its entries e
+/// (`starts[j·blocks] ≤ e < starts[(j + 1)·blocks]`), `out[positions[e]]` (`out[e − starts[0]]`
+/// when `positions` is NULL: the entries' own order) = the dot product of
+/// a[s·aStride + aOffsets[e]·aScale + r] and b[s·bStride + B_j + r], B_j = `bOffsets[j]` (or
+/// j·ldb when `bOffsets` is NULL), over segments s and rows r < roundUp(length, 16), summed in 16
+/// lanes (lane l takes r ≡ l mod 16, by fused multiply-adds in ascending s then r, from +0), then
+/// the lanes added: h_l = x_l + x_{l+8}, q_l = h_l + h_{l+4}, result = (q₀ + q₂) + (q₁ + q₃).
+/// Products commute, so a and b may trade roles: the list's shared operand is b, loaded once for
+/// several entries. The caller pads so that for rows ≥ `length` one operand is 0 and the other
+/// finite. With more than one segment, `partial` holds 16 floats per entry
+/// (`starts[columns·blocks] − starts[0]` entries), where the sums wait between segments (each
+/// segment's a and b are read while in cache); else it may be NULL.
 void pk_sddmm(ptrdiff_t columns, ptrdiff_t blocks, const int32_t *starts, const int32_t *aOffsets,
-              ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, ptrdiff_t bStride,
-              ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out);
+              ptrdiff_t aScale, const float *a, ptrdiff_t aStride, const float *b, ptrdiff_t ldb, const int32_t *bOffsets,
+              ptrdiff_t bStride, ptrdiff_t segments, ptrdiff_t length, const int32_t *positions, float *partial, float *out);
 
 /// One sample's product through a kernel compressed in input-gradient order (a row at a time):
 /// for every column n < `columns`, `output[n]` = ((t₀ + t₁) + …) + t_{blocks−1}, where t_b is the
