@@ -51,6 +51,58 @@ struct SparseKernelTests {
         }
     }
 
+    /// pk_sddmm against its contract written out, for lists of every length from 0 to 19 (every
+    /// group size of every path's chains, and more than one group), three segments (the sums wait
+    /// in `partial` between them), 37 rows (a partial vector, padded with zeros in `a` and
+    /// finite values in `b`), the shared operand at a stride or at unaligned offsets, and the
+    /// results in entry order or at given positions.
+    @Test func sddmmFollowsItsContract() throws {
+        var generator = SplitMix64(seed: 14)
+        func random() -> Float { SplitMix64.unitFloat(generator.next()) * 2 - 1 }
+        let lengths = Array(0 ... 19), segments = 3, length = 37, padded = 48
+        var starts: [Int32] = [0]
+        for count in lengths { starts.append(starts.last! + Int32(count)) }
+        let entries = Int(starts.last!), columns = lengths.count
+        // a: 23 rows of `padded` floats per segment, zero past `length`; each entry reads one row.
+        let aRows = 23, aStride = aRows * padded
+        let a = (0 ..< segments * aStride).map { $0 % padded < length ? random() : 0 }
+        let aOffsets = (0 ..< entries).map { _ in Int32(generator.next() % UInt64(aRows)) }
+        // b: finite everywhere; list j's row at j·padded, or at an offset that is rarely a multiple of 16.
+        let bStride = columns * padded
+        let b = (0 ..< segments * bStride).map { _ in random() }
+        let bOffsets = (0 ..< columns).map { _ in Int32(generator.next() % UInt64(bStride - padded)) }
+        let positions = (0 ..< entries).map { Int32($0) }.shuffled(using: &generator)
+        for shared in [nil, bOffsets] {
+            var expected = [Float](repeating: 0, count: entries)
+            for column in 0 ..< columns {
+                let offset = shared.map { Int($0[column]) } ?? column * padded
+                for e in Int(starts[column]) ..< Int(starts[column + 1]) {
+                    var lanes = [Float](repeating: 0, count: 16)
+                    for segment in 0 ..< segments {
+                        for r in 0 ..< padded {
+                            lanes[r % 16] = lanes[r % 16].addingProduct(a[segment * aStride + Int(aOffsets[e]) * padded + r],
+                                                                        b[segment * bStride + offset + r])
+                        }
+                    }
+                    let h = (0 ..< 8).map { lanes[$0] + lanes[$0 + 8] }
+                    let q = (0 ..< 4).map { h[$0] + h[$0 + 4] }
+                    expected[e] = (q[0] + q[2]) + (q[1] + q[3])
+                }
+            }
+            try forEachFusedPath { path in
+                var inOrder = [Float](repeating: .nan, count: entries), placed = inOrder
+                var partial = [Float](repeating: .nan, count: 16 * entries)
+                pk_sddmm(columns, 1, starts, aOffsets, padded, a, aStride, b, padded, shared, bStride, segments, length,
+                         nil, &partial, &inOrder)
+                pk_sddmm(columns, 1, starts, aOffsets, padded, a, aStride, b, padded, shared, bStride, segments, length,
+                         positions, &partial, &placed)
+                let label = "\(path), shared operand \(shared == nil ? "at a stride" : "at offsets")"
+                #expect(bitDifferences(inOrder, expected) == 0, "\(label), entry order")
+                #expect(bitDifferences(positions.map { placed[Int($0)] }, expected) == 0, "\(label), at positions")
+            }
+        }
+    }
+
     /// A convolution whose batch spans several chunks sums per-chunk kernel gradients in chunk order.
     @Test func convolutionOverSeveralChunks() throws {
         var generator = SplitMix64(seed: 13)
