@@ -127,7 +127,7 @@ void pk_conv_direct_kernel_gradient(const float *input, ptrdiff_t samples, ptrdi
                                     ptrdiff_t kernelWidth, const float *gradient, ptrdiff_t filters,
                                     float *kernelGradient, float *biasGradient) {
     directKernelGradient(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, gradient, NULL,
-                   filters, kernelGradient, biasGradient);
+                         filters, kernelGradient, biasGradient);
 }
 
 void pk_conv_direct_pool_kernel_gradient(const float *input, ptrdiff_t samples, ptrdiff_t inputHeight,
@@ -139,5 +139,5 @@ void pk_conv_direct_pool_kernel_gradient(const float *input, ptrdiff_t samples, 
         pooledGradient, switches, switchStride, filters, (inputHeight - kernelHeight + 1) / poolHeight,
         (inputWidth - kernelWidth + 1) / poolWidth, poolHeight, poolWidth};
     directKernelGradient(input, samples, inputHeight, inputWidth, channels, kernelHeight, kernelWidth, NULL, &pooled,
-                   filters, kernelGradient, biasGradient);
+                         filters, kernelGradient, biasGradient);
 }

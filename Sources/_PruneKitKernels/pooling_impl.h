@@ -13,15 +13,6 @@
 #define LANES PK_POOL_LANES
 #define U8 PK_POOL_U8
 
-/* m = x > m ? x : m, lane by lane (statement macros: a vector argument of the baseline
-   instance's helpers would change the ABI, -Wpsabi). */
-#define PK_POOL_KEEP_LARGER(m, x)                       \
-    do {                                                \
-        const V x_ = (x);                               \
-        const I larger_ = x_ > (m);                     \
-        (m) = (V)(((I)x_ & larger_) | ((I)(m) & ~larger_)); \
-    } while (0)
-
 /* v = v + bias, then pk_relu's rule when relu is set (+0 unless above 0), lane by lane. */
 #define PK_POOL_BIAS_ACTIVATE(v, bias, relu)                      \
     do {                                                          \
@@ -41,7 +32,7 @@ static PK_POOL_TARGET void PK_POOL_NAME(maxpool_forward)(
                 V m = *(const V *)(window + c);
                 for (ptrdiff_t i = 0; i < poolHeight; i++)
                     for (ptrdiff_t j = i == 0 ? 1 : 0; j < poolWidth; j++)
-                        PK_POOL_KEEP_LARGER(m, *(const V *)(window + (i * inputWidth + j) * channels + c));
+                        PK_KEEP_LARGER(I, m, *(const V *)(window + (i * inputWidth + j) * channels + c));
                 *(V *)(maximum + c) = m;
             }
             for (; c < channels; c++) {
@@ -207,9 +198,9 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_planes)(
                 PK_POOL_BIAS_ACTIVATE(left1, b, relu);
                 PK_POOL_BIAS_ACTIVATE(right1, b, relu);
                 V m = left0;
-                PK_POOL_KEEP_LARGER(m, right0);
-                PK_POOL_KEEP_LARGER(m, left1);
-                PK_POOL_KEEP_LARGER(m, right1);
+                PK_KEEP_LARGER(I, m, right0);
+                PK_KEEP_LARGER(I, m, left1);
+                PK_KEEP_LARGER(I, m, right1);
                 *(V *)(row + x) = m;
             }
             for (; x < outputWidth; x++)
@@ -222,7 +213,6 @@ static PK_POOL_TARGET void PK_POOL_NAME(bias_maxpool_planes)(
     }
 }
 
-#undef PK_POOL_KEEP_LARGER
 #undef PK_POOL_BIAS_ACTIVATE
 #undef V
 #undef I

@@ -169,12 +169,8 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(spmm)(
 /* m = v > m ? v : m, and with RECORD (a constant) the switch sw = k there (PK_KEEP_LARGER_SWITCH). */
 #define PK_SPCONV_KEEP_LARGER(m, sw, v, k)                                                        \
     do {                                                                                          \
-        if (RECORD) {                                                                             \
-            PK_KEEP_LARGER_SWITCH(pk_i32x16, m, sw, v, k);                                        \
-        } else {                                                                                  \
-            const pk_i32x16 larger_ = (v) > (m);                                                  \
-            (m) = (pk_f32x16)(((pk_i32x16)(v) & larger_) | ((pk_i32x16)(m) & ~larger_));          \
-        }                                                                                         \
+        if (RECORD) PK_KEEP_LARGER_SWITCH(pk_i32x16, m, sw, v, k);                                 \
+        else PK_KEEP_LARGER(pk_i32x16, m, v);                                                     \
     } while (0)
 
 /* The kernel's body; RECORD (a constant of each function below) says whether it records switches. */
@@ -267,6 +263,31 @@ static PK_SPARSE_TARGET __attribute__((noinline)) void PK_SPARSE_NAME(spconv_poo
     PK_SPARSE_NAME(spconv_pool_lanes_body)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
                                            pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output,
                                            outputFilterStride, outputPixelStride, NULL, 0, 0);
+}
+
+static PK_SPARSE_TARGET __attribute__((noinline)) void PK_SPARSE_NAME(spconv_pool_lanes_switched)(
+    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
+    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
+    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
+    PK_SPARSE_NAME(spconv_pool_lanes_body)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                           pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output,
+                                           outputFilterStride, outputPixelStride, switchWords, switchWordStride, 1);
+}
+
+static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
+    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
+    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
+    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
+    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
+    if (switchWords)
+        PK_SPARSE_NAME(spconv_pool_lanes_switched)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                                   pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch,
+                                                   output, outputFilterStride, outputPixelStride, switchWords, switchWordStride);
+    else
+        PK_SPARSE_NAME(spconv_pool_lanes_plain)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
+                                                pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch,
+                                                output, outputFilterStride, outputPixelStride);
 }
 
 #undef PK_SPCONV_WINDOWS_2X2
@@ -389,29 +410,3 @@ static PK_SPARSE_TARGET void PK_SPARSE_NAME(transpose)(ptrdiff_t rows, ptrdiff_t
 #undef PK_SPMM_PASSES
 #undef PK_SPMM_WIDE_SINGLE_CASES
 #undef PK_SPMM_MIDDLE_SINGLE_CASES
-
-
-static PK_SPARSE_TARGET __attribute__((noinline)) void PK_SPARSE_NAME(spconv_pool_lanes_switched)(
-    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
-    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
-    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
-    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
-    PK_SPARSE_NAME(spconv_pool_lanes_body)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
-                                           pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch, output,
-                                           outputFilterStride, outputPixelStride, switchWords, switchWordStride, 1);
-}
-
-static PK_SPARSE_TARGET void PK_SPARSE_NAME(spconv_pool_lanes)(
-    ptrdiff_t filters, ptrdiff_t blocks, const int32_t *starts, const int32_t *offsets, const float *values,
-    const float *bias, int relu, const float *input, ptrdiff_t rowStride, ptrdiff_t pixelStride, ptrdiff_t pooledHeight,
-    ptrdiff_t pooledWidth, ptrdiff_t poolHeight, ptrdiff_t poolWidth, float *scratch, float *output,
-    ptrdiff_t outputFilterStride, ptrdiff_t outputPixelStride, int32_t *switchWords, ptrdiff_t switchWordStride) {
-    if (switchWords)
-        PK_SPARSE_NAME(spconv_pool_lanes_switched)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
-                                                   pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch,
-                                                   output, outputFilterStride, outputPixelStride, switchWords, switchWordStride);
-    else
-        PK_SPARSE_NAME(spconv_pool_lanes_plain)(filters, blocks, starts, offsets, values, bias, relu, input, rowStride,
-                                                pixelStride, pooledHeight, pooledWidth, poolHeight, poolWidth, scratch,
-                                                output, outputFilterStride, outputPixelStride);
-}

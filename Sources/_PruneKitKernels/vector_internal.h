@@ -26,6 +26,15 @@ typedef uint32_t pk_u32x16 __attribute__((vector_size(64), aligned(4), may_alias
 typedef uint8_t pk_u8x8 __attribute__((vector_size(8), aligned(1), may_alias));
 typedef uint8_t pk_u8x16 __attribute__((vector_size(16), aligned(1), may_alias));
 
+/* m = v > m ? v : m, lane by lane, for float vectors m, v and the matching int vector type I
+   (statement macros: a vector argument of the baseline instances' helpers would change the ABI,
+   -Wpsabi). */
+#define PK_KEEP_LARGER(I, m, v)                                                  \
+    do {                                                                         \
+        const __typeof__(m) v_ = (v);                                            \
+        const I larger_ = (I)(v_ > (m));                                         \
+        (m) = (__typeof__(m))(((I)v_ & larger_) | ((I)(m) & ~larger_));          \
+    } while (0)
 /* A max-pooling window's maximum M and switch SW (int vectors of type I), lane by lane: V, the
    window's value K in row-major order, replaces M where V > M, and SW becomes K there. Starting
    from the first value (M = it, SW = 0), SW ends as the first value equal to the maximum — every
